@@ -1,0 +1,63 @@
+# UnionHome — the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+NPM ?= npm
+FRONTEND := frontend
+
+.PHONY: demo test test-backend test-frontend lint fmt typecheck system-deps venv frontend-deps frontend-build \
+        migrate seed openapi bench clean
+
+## make demo: the whole product on embedded defaults (data kept in .demo/)
+demo: venv frontend-build
+	$(PY) -m infra.local.demo
+
+## make test: everything the project checks, against servers it starts itself
+test: system-deps venv frontend-deps lint test-backend test-frontend
+
+system-deps:
+	@bash infra/local/system-deps.sh
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e ".[dev]"
+	@touch $@
+
+frontend-deps: $(FRONTEND)/node_modules/.stamp
+$(FRONTEND)/node_modules/.stamp: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend-build: frontend-deps
+	cd $(FRONTEND) && $(NPM) run build
+
+lint: venv
+	$(VENV)/bin/ruff check backend workers tests infra bench
+	$(VENV)/bin/mypy
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix backend workers tests infra bench
+	$(VENV)/bin/ruff format backend workers tests infra bench
+
+test-backend: venv
+	$(VENV)/bin/pytest -q
+
+test-frontend: frontend-deps
+	cd $(FRONTEND) && $(NPM) run lint && $(NPM) run typecheck && $(NPM) test && $(NPM) run build
+
+## Database tasks against DATABASE_URL (see README)
+migrate: venv
+	$(VENV)/bin/flask --app unionhome.wsgi:app uh migrate
+
+seed: venv
+	$(VENV)/bin/flask --app unionhome.wsgi:app uh seed-demo
+
+bench: venv
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""Application configuration: safe defaults, overridden from the environment.
+
+This is the one place that reads the environment (STYLE §6.4). `create_app()` applies
+`Config`, then `APP_*` prefixed variables (parsed as JSON), then explicit overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+class Config:
+    # Owner/superuser connection used for migrations and seeding; the app itself connects as
+    # the non-owner APP_DB_ROLE derived from it (see core.db.app_database_url).
+    DATABASE_URL = _env("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/unionhome")
+    APP_DB_ROLE = _env("APP_DB_ROLE", "unionhome_app")
+    APP_DB_PASSWORD = _env("APP_DB_PASSWORD", "unionhome_app_dev")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL", "")
+    S3_ACCESS_KEY = _env("S3_ACCESS_KEY", "")
+    S3_SECRET_KEY = _env("S3_SECRET_KEY", "")
+    S3_REGION = _env("S3_REGION", "us-east-1")
+    S3_BUCKET = _env("S3_BUCKET", "unionhome")
+
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
+    # 32 bytes, base64 or hex; per-tenant PII keys are derived from it (core.crypto).
+    PII_MASTER_KEY = _env("PII_MASTER_KEY", "ZGV2LW9ubHktcGlpLW1hc3Rlci1rZXktMzJieXRlcyE=")
+
+    SESSION_COOKIE_NAME = "uh_session"
+    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_IDLE_TIMEOUT = timedelta(hours=8)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(days=7)
+    CSRF_COOKIE_NAME = "csrf_token"
+    CSRF_HEADER_NAME = "X-CSRF-Token"
+
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+    LOGIN_IP_LIMIT_PER_MINUTE = 30
+
+    # Built SPA served at "/" by the API in the embedded demo (nginx does it in compose).
+    FRONTEND_DIST = _env("FRONTEND_DIST", "")
+
+    API_TITLE = "UnionHome API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/static/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "职工之家云 UnionHome — county trade-union federation platform API"},
+        "components": {
+            "securitySchemes": {
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "uh_session"},
+                "csrfHeader": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+            }
+        },
+        "security": [{"cookieAuth": [], "csrfHeader": []}],
+    }
+    PAGINATION_PAGE_SIZE_MAX = 100
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    JSON_SORT_KEYS = False

@@ -1,0 +1,22 @@
+"""One package per domain: models, schemas, repository, services, routes, jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register_models() -> None:
+    """Import every model module so the metadata (and Alembic) knows all tables."""
+    from ..core import audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
+    from .orgs import models as _orgs  # noqa: F401
+    from .tenants import models as _tenants  # noqa: F401
+
+
+def register_blueprints(api: Any) -> None:
+    from .auth.routes import blp as auth_blp
+    from .orgs.routes import blp as orgs_blp
+    from .tenants.routes import blp as tenants_blp
+
+    for blp in (auth_blp, tenants_blp, orgs_blp):
+        api.register_blueprint(blp)

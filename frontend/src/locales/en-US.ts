@@ -1,0 +1,65 @@
+import type { MessageKey } from './zh-CN';
+
+// Shared UI strings, English. Typed against zh-CN so a missing key fails `npm run typecheck`.
+export const enUS: Record<MessageKey, string> = {
+  'app.name': 'UnionHome',
+  'app.nameEn': 'UnionHome',
+  'app.tagline': 'Real-name registers and workflows for county trade-union federations',
+
+  'lang.label': 'Language',
+
+  'menu.home': 'Dashboard',
+  'menu.tenants': 'Tenants',
+
+  'layout.currentTenant': 'Organisation',
+  'layout.scope': 'Scope',
+  'layout.scopeAll': '{name} (all subordinate unions)',
+  'layout.noTenant': 'No tenant selected',
+  'layout.role': 'Role',
+  'layout.changePassword': 'Change password',
+  'layout.logout': 'Sign out',
+  'layout.logoutFailed': 'Sign-out failed, please try again',
+
+  'role.platform_admin': 'Platform admin',
+  'role.federation_admin': 'Federation admin',
+  'role.org_staff': 'Township/industry union staff',
+  'role.grassroots_chair': 'Grassroots union chair',
+  'role.grid_officer': 'Grid officer',
+  'role.auditor': 'Funds auditor',
+  'role.judge': 'Competition judge',
+
+  'common.ok': 'OK',
+  'common.cancel': 'Cancel',
+  'common.save': 'Save',
+  'common.submit': 'Submit',
+  'common.reload': 'Reload page',
+  'common.retry': 'Retry',
+  'common.backHome': 'Back to dashboard',
+  'common.loading': 'Loading…',
+  'common.actions': 'Actions',
+  'common.none': 'None',
+  'common.colon': ': ',
+
+  'error.network': 'Network error. Check your connection and try again.',
+  'error.timeout': 'The request timed out. Please try again.',
+  'error.unknown': 'Something went wrong. Please try again.',
+  'error.validation': 'Some fields are invalid. Please correct them.',
+  'error.400': 'Bad request. Please check and try again.',
+  'error.401': 'Your session has expired. Please sign in again.',
+  'error.403': 'You do not have permission to do this.',
+  'error.404': 'The record does not exist.',
+  'error.409': 'Someone else changed this record. Reload and try again.',
+  'error.412': 'Someone else changed this record. Reload and try again.',
+  'error.428': 'Version information is missing. Reload and try again.',
+  'error.429': 'Too many attempts. Please try again later.',
+  'error.5xx': 'The service is temporarily unavailable. Please try again later.',
+
+  'route.403.title': 'Access denied',
+  'route.403.subTitle': 'You do not have access to this page. Ask your administrator if you need it.',
+  'route.404.title': 'Page not found',
+  'route.404.subTitle': 'The page you are looking for does not exist or has been removed.',
+  'route.error.title': 'Something went wrong',
+  'route.error.subTitle': 'An error occurred while loading this page. Please reload and try again.',
+  'route.chunk.title': 'A new version is available',
+  'route.chunk.subTitle': 'UnionHome has just been updated. Reload the page to get the latest version.',
+};

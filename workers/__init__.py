@@ -1,0 +1,1 @@
+"""Worker, scheduler and health-check processes (job functions live in each domain's jobs.py)."""
