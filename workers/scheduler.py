@@ -30,7 +30,7 @@ def run_due(redis: Any, now: float, jobs: tuple[PeriodicJob, ...] = PERIODIC_JOB
         claim_key = f"uh:schedule:{job.id}:{slot}"
         if redis.set(claim_key, "1", nx=True, ex=job.interval_s * 2):
             Queue(job.queue, connection=redis).enqueue(
-                job.func, None, job_id=f"periodic:{job.id}:{slot}", job_timeout=job.timeout_s,
+                job.func, None, job_id=f"periodic-{job.id.replace('.', '_')}-{slot}", job_timeout=job.timeout_s,
                 result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, meta={"tenant_id": None, "periodic": job.id},
             )
             enqueued.append(job.id)

@@ -24,6 +24,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("APP")
     if overrides:
         app.config.update(overrides)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in responses
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep schema field order
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = app_database_url(
             app.config["DATABASE_URL"], app.config["APP_DB_ROLE"], app.config["APP_DB_PASSWORD"]

@@ -68,4 +68,3 @@ class Config:
     }
     PAGINATION_PAGE_SIZE_MAX = 100
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
-    JSON_SORT_KEYS = False

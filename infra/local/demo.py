@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,9 +48,9 @@ def _flask(env: dict[str, str], *args: str) -> None:
                    check=True)
 
 
-def _wait_http(url: str, timeout: float = 60) -> None:
+def _wait_http(url: str, alive: subprocess.Popen[Any], timeout: float = 60) -> None:
     deadline = time.time() + timeout
-    while time.time() < deadline:
+    while time.time() < deadline and alive.poll() is None:
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
@@ -59,9 +60,21 @@ def _wait_http(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"API did not answer at {url}; see {DEMO_DIR / 'logs'}")
 
 
+def _port_taken(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def main() -> None:
     port = int(os.environ.get("PORT", "5000"))
     host = os.environ.get("HOST", "127.0.0.1")
+    if _port_taken(host, port):
+        raise SystemExit(f"端口 {port} 已被占用 / port {port} is in use: stop that program or run `PORT=5001 make demo`")
     services = LocalServices(DEMO_DIR, persistent=True)
     urls = services.start()
     children: list[subprocess.Popen[Any]] = []
@@ -86,7 +99,7 @@ def main() -> None:
             children.append(subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                              start_new_session=True))
         base = f"http://{host}:{port}"
-        _wait_http(f"{base}/healthz")
+        _wait_http(f"{base}/healthz", alive=children[0])
         logins = json.loads(logins_file.read_text())
         print("\n职工之家云 UnionHome is running")
         print(f"  App:      {base}/")

@@ -64,15 +64,26 @@ def allocate(drafts: list[EmployerDraft], total: int, scattered: int) -> dict[st
     short = wanted - sum(counts.values())
     for k in sorted(quotas, key=lambda k: quotas[k] - counts[k], reverse=True)[:short]:
         counts[k] += 1
-    # Every union has someone in it: move members from the biggest.
-    for d in covered:
-        need = min(3, int(capacity[d.record.key])) - counts[d.record.key]
-        if need > 0 and d.record.union_status == "founded":
-            donor = max(counts, key=lambda k: counts[k])
-            moved = min(need, counts[donor] - 3)
-            counts[donor] -= max(moved, 0)
-            counts[d.record.key] += max(moved, 0)
+    _give_every_union_members(covered, counts)
     return counts
+
+
+def _give_every_union_members(covered: list[EmployerDraft], counts: dict[str, int], least: int = 3) -> None:
+    """Move members from the biggest employers until each union has ``least`` (or all its staff)."""
+    by_union: dict[str, list[Employer]] = {}
+    for d in covered:
+        by_union.setdefault(d.record.covering_org_key or "", []).append(d.record)
+    for employers in by_union.values():
+        need = min(least, sum(e.staff_count for e in employers)) - sum(counts[e.key] for e in employers)
+        own = {e.key for e in employers}
+        for e in sorted(employers, key=lambda e: e.staff_count - counts[e.key], reverse=True):
+            while need > 0 and counts[e.key] < e.staff_count:
+                donor = max(counts, key=lambda k: counts[k])
+                if counts[donor] <= least or donor in own:
+                    return
+                counts[donor] -= 1
+                counts[e.key] += 1
+                need -= 1
 
 
 def _split(rng: Random, total: int, parts: int) -> list[int]:

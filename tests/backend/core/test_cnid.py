@@ -6,7 +6,6 @@ from datetime import date
 from random import Random
 
 import pytest
-
 from unionhome.core.cnid import (
     InvalidBankCard,
     InvalidCreditCode,
