@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from infra.local.services import LocalServices, ServiceUrls
 
+
 class _ConnectionBoundSession(Session):
     """A plain SQLAlchemy session (Flask-SQLAlchemy's own picks its engine itself, ignoring `bind`)."""
 
@@ -66,6 +67,7 @@ def app(services: ServiceUrls) -> Any:
 def database(app: Any) -> dict[str, Any]:
     """Migrate and seed once; returns the demo data handles (tenants, logins)."""
     from flask_migrate import upgrade
+
     from unionhome.demo.loader import seed_demo
 
     with app.app_context():

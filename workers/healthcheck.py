@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from rq import Worker
+
 from unionhome import create_app
 from unionhome.core.redis import get_redis
 

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from rq import Queue
+
 from unionhome import create_app
 from unionhome.core.jobs import FAILURE_TTL, RESULT_TTL
 from unionhome.core.redis import get_redis

@@ -10,6 +10,7 @@ from typing import Any
 
 from rq import Worker
 from sqlalchemy.orm import configure_mappers
+
 from unionhome import create_app
 from unionhome.core.redis import get_redis
 from unionhome.core.tenancy import clear_context, system_context, tenant_context

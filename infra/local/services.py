@@ -483,7 +483,7 @@ class LocalServices:
         self._urls: ServiceUrls | None = None
         self._ports: dict[str, Any] = {}
         self._lock = threading.RLock()
-        self._created_dir = False
+        self._active = False  # between a successful claim of data_dir and stop()
         self._pg_bin = Path()
         self._pg_user: str | None = None
         self._pg_socket_dir = ""
@@ -504,13 +504,13 @@ class LocalServices:
         with self._lock:
             if self._urls is not None:
                 return self._urls
-            self._created_dir = not self.data_dir.exists()
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.log_dir.mkdir(exist_ok=True)
+            self._ports = self._previous_ports() if self.persistent else {}
+            self._claim_data_dir()  # raises, touching nothing, if another process uses data_dir
+            self._active = True
             _ALL_INSTANCES.add(self)
             try:
-                self._ports = self._previous_ports() if self.persistent else {}
-                self._claim_data_dir()
                 external_db = os.environ.get("DATABASE_URL", "").strip()
                 # spawn everything first (the servers boot in parallel), then wait for each
                 self._spawn_redis()
@@ -540,6 +540,9 @@ class LocalServices:
 
     def stop(self) -> None:
         with self._lock:
+            if not self._active:
+                return
+            self._active = False
             procs = list(self._procs.values())
             for p in procs:
                 p.send_stop()
@@ -553,12 +556,12 @@ class LocalServices:
             state = self.data_dir / "services.json"
             if not self.persistent:
                 shutil.rmtree(self.data_dir, ignore_errors=True)
-            elif state.exists():
-                with contextlib.suppress(OSError):
-                    st = json.loads(state.read_text())
-                    st["owner"] = None
-                    st["pids"] = {}
-                    state.write_text(json.dumps(st, indent=2))
+            else:
+                st = self._state()
+                if st.get("owner") == os.getpid():
+                    st |= {"owner": None, "pids": {}}
+                    with contextlib.suppress(OSError):
+                        state.write_text(json.dumps(st, indent=2))
 
     def __enter__(self) -> LocalServices:
         self.start()
@@ -642,6 +645,7 @@ class LocalServices:
         else:
             argv += ["--save", "", "--appendonly", "no"]
         self._procs["redis"] = _spawn("redis", argv, self.log_dir / "redis.log")
+        self._save_state()
 
     def _wait_redis(self) -> str:
         for attempt in range(_START_ATTEMPTS):
@@ -754,6 +758,7 @@ class LocalServices:
             env=_pg_env(),
             stop_signal=signal.SIGINT,  # "fast" shutdown: does not wait for clients to leave
         )
+        self._save_state()
 
     def _psql(
         self, port: int, sql: str, db: str = "postgres", timeout: float = 10
@@ -841,6 +846,7 @@ class LocalServices:
         )
         argv = [
             str(_weed_bin()),
+            "-logtostderr",  # else glog writes weed.* files into /tmp
             "mini",
             f"-dir={wdir}",
             f"-ip={HOST}",
@@ -860,7 +866,11 @@ class LocalServices:
         sock = wdir / f"s3-{ports['s3']}.sock"
         if len(str(sock)) <= _UNIX_SOCKET_MAX:  # else weed's default /tmp/seaweedfs-s3-<port>.sock
             argv.append(f"-s3.localSocket={sock}")
-        self._procs["seaweedfs"] = _spawn("seaweedfs", argv, self.log_dir / "seaweedfs.log")
+        tmp = wdir / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env = dict(os.environ, TMPDIR=str(tmp))
+        self._procs["seaweedfs"] = _spawn("seaweedfs", argv, self.log_dir / "seaweedfs.log", env=env)
+        self._save_state()
 
     def _wait_seaweed(self) -> str:
         for attempt in range(_START_ATTEMPTS):

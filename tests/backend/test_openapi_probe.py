@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+
 from unionhome.core.tenancy import tenant_context
 from unionhome.domains.auth.models import User
 from unionhome.domains.orgs.models import Cadre, Employer, Member, MemberTransfer, Org

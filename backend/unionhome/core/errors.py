@@ -7,8 +7,8 @@ end in a 4xx; an unexpected exception is logged and answered with a plain 500 pa
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, jsonify

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from random import Random
 
+from unionhome.core.cnid import Gender
 from unionhome.demo.people import Person, PersonFactory
 from unionhome.demo.records import Cadre, Member, Org, Post
 
@@ -47,7 +48,7 @@ class CadreMaker:
     def _officials(self, org: Org, posts: Iterable[tuple[Post, int, bool]]) -> None:
         for post, count, full_time in posts:
             for _ in range(count):
-                gender = "F" if post == "womens_committee" or self.rng.random() < 0.3 else "M"
+                gender: Gender = "F" if post == "womens_committee" or self.rng.random() < 0.3 else "M"
                 self._add(
                     org, post, self.people.person(gender, age=self.rng.randint(32, 58)), full_time=full_time
                 )

@@ -55,6 +55,9 @@ class Structure:
     park: Org | None  # the industrial park's regional federation
     logistics: Org  # the county-wide courier and logistics industry federation
 
+    def town_name(self, township_key: str) -> str:
+        return next(name for name, org in self.townships.items() if org.key == township_key)
+
 
 @dataclass
 class OrgBuilder:
@@ -79,8 +82,8 @@ class OrgBuilder:
             return f"{p.locality(town)}{place}"
         return f"{p.locality(town)}{self.rng.choice(p.roads)}{self.rng.randint(1, 399)}号"
 
-    def add(self, name: str, org_type: OrgType, parent: Org | None, founded: date, *, township_key: str | None = None,
-            address: str | None = None, employer_key: str | None = None, project_name: str | None = None) -> Org:  # fmt: skip
+    def add(self, name: str, org_type: OrgType, parent: Org | None, founded: date, *, address: str | None = None,
+            employer_key: str | None = None, project_name: str | None = None) -> Org:  # fmt: skip
         rng = self.rng
         founded = min(founded, self.as_of - timedelta(days=30))
         last, due = term_of_office(rng, founded, self.as_of)
@@ -91,9 +94,7 @@ class OrgBuilder:
             parent_key=parent.key if parent else None,
             name=name,
             org_type=org_type,
-            township_key=key
-            if org_type == "township"
-            else (township_key or (parent.township_key if parent else None)),
+            township_key=key if org_type == "township" else parent.township_key if parent else None,
             founded_date=founded,
             last_election_date=last,
             reelection_due=due,
@@ -173,8 +174,7 @@ _AGENCY_SECTORS = (("教育局", "education"), ("卫生健康", "health"), ("住
 def parent_for(s: Structure, d: EmployerDraft, seat: str, rng: Random) -> Org:
     """Where the own union of an employer sits: its system or industry, else the place (属地管理)."""
     e = d.record
-    town = next(o for o in s.townships.values() if o.key == e.township_key)
-    town_name = next(name for name, o in s.townships.items() if o is town)
+    town_name = s.town_name(e.township_key)
     match d.affiliation:
         case "agency":
             system = next((code for word, code in _AGENCY_SECTORS if word in e.name), "agency")
@@ -192,7 +192,7 @@ def parent_for(s: Structure, d: EmployerDraft, seat: str, rng: Random) -> Org:
     community = s.communities.get((town_name, d.village or ""))
     if community is not None and e.staff_count < 25 and rng.random() < 0.5:
         return community
-    return town
+    return s.townships[town_name]
 
 
 def union_name(d: EmployerDraft) -> str:
@@ -242,7 +242,13 @@ def found_joint(
             "park": {"factory", "collective", "trading"},
             "market": {"shop", "eatery", "services", "hotel"},
         }
-        preferred = [d for d in local if d.kind in wanted.get(flavor, ())] or local
+        if flavor == "village" and local:  # one village's small units: 划零为整, 地域相同
+            village = local[0].village
+            preferred = [d for d in local if d.village == village] + [
+                d for d in local if d.village != village
+            ]
+        else:
+            preferred = [d for d in local if d.kind in wanted.get(flavor, ())] or local
         chosen = preferred[:size]
         village = chosen[0].village if chosen else None
         if flavor == "park" and s.park is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class CountyProfile:
         """The address prefix of a township; a development zone is named without the county."""
         return town if "开发区" in town else f"{self.county}{town}"
 
-    def resized(self, **sizes: int | None) -> CountyProfile:
+    def resized(self, **sizes: Any) -> CountyProfile:
+        """The same county with some ``CountySizes`` fields changed: ``XINXIANG.resized(members=300)``."""
         return replace(self, sizes=replace(self.sizes, **sizes))
 
 

@@ -75,12 +75,21 @@ export const meQueryOptions = queryOptions({
   retry: false,
 });
 
+function isMe(value: unknown): value is Me {
+  return !!value && typeof value === 'object' && 'user' in value && Array.isArray((value as Me).permissions);
+}
+
 /**
- * After a login, logout or tenant switch: drop every cached query (they belong to the old
- * principal or tenant) and load /me again.
+ * After a login or tenant switch: drop every cached query (they belong to the old principal or
+ * tenant) and take the new /me, from the response when the endpoint returned it (login and
+ * switch-tenant answer with the /me body), else by asking GET /me again.
  */
-export async function reloadSession(queryClient: QueryClient): Promise<Me> {
+export async function reloadSession(queryClient: QueryClient, fresh?: unknown): Promise<Me> {
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+  if (isMe(fresh)) {
+    queryClient.setQueryData(meQueryKey, fresh);
+    return fresh;
+  }
   return queryClient.fetchQuery({ ...meQueryOptions, staleTime: 0 });
 }
 

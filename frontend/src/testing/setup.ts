@@ -1,7 +1,10 @@
 // Vitest setup (jsdom): jest-dom matchers and the browser APIs antd expects but jsdom lacks.
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// Lazy routes pull in pro-components on first use; on a cold transform cache that takes seconds.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();

@@ -6,6 +6,7 @@ from datetime import date
 from random import Random
 
 import pytest
+
 from unionhome.core.cnid import (
     InvalidBankCard,
     InvalidCreditCode,

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from unionhome.core.crypto import InvalidMasterKey, PiiCipher, PiiDecryptError, master_key_from_config
 
 pytestmark = pytest.mark.unit

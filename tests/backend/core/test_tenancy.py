@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from sqlalchemy import select, text
+
 from unionhome.core.tenancy import TenantContextMissing, system_context, tenant_context
 from unionhome.domains.orgs.models import Member, Org
 from unionhome.domains.tenants.models import Tenant

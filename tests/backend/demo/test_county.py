@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+
 from unionhome.core.cnid import parse_bank_card, parse_id_number, parse_mobile, parse_uscc
 from unionhome.demo import HUOJIA, XINXIANG, County, CountyProfile, CountySizes, generate_county
 from unionhome.demo.records import MEMBERSHIP_ORG_TYPES

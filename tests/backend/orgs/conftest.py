@@ -4,6 +4,7 @@ import random
 from typing import Any
 
 import pytest
+
 from unionhome.core.cnid import make_id_number, make_uscc
 
 

@@ -91,6 +91,7 @@ def test_other_tenant_orgs_are_invisible(login_as):
 
 def test_changes_are_audited(login_as, app):
     from sqlalchemy import select
+
     from unionhome.core.audit import AuditLog
     from unionhome.core.tenancy import tenant_context
     from unionhome.extensions import db

@@ -27,9 +27,9 @@ export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: login,
-    onSuccess: async () => {
+    onSuccess: async (data) => {
       // The new session may see a different tenant: nothing cached before login survives it.
-      await reloadSession(queryClient);
+      await reloadSession(queryClient, data);
     },
   });
 }

@@ -81,15 +81,27 @@ describe('LoginPage', () => {
     expect(api.calls).toHaveLength(0);
   });
 
-  it('loads the session and goes to ?next after a successful login', async () => {
+  it('keeps the /me body the login answers with and goes to ?next', async () => {
     api.on('GET', '/auth/csrf', csrfReply());
-    api.on('POST', '/auth/login', { data: { user: makeMe().user } });
-    api.on('GET', '/me', { data: makeMe() });
+    api.on('POST', '/auth/login', { data: makeMe() });
 
     const { router, queryClient } = renderLogin('/login?next=%2Ftenants');
     await submit('zhangsan', 'right-password1');
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/tenants'));
-    expect(queryClient.getQueryData(['me'])).toMatchObject({ user: { username: 'zhangsan' } });
+    expect(queryClient.getQueryData(['me'])).toMatchObject({ user: { username: 'zhangsan' }, tenant: { id: 7 } });
+    expect(api.calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /auth/csrf', 'POST /auth/login']);
+  });
+
+  it('asks GET /me when the login answer is only {user}', async () => {
+    api.on('GET', '/auth/csrf', csrfReply());
+    api.on('POST', '/auth/login', { data: { user: makeMe().user } });
+    api.on('GET', '/me', { data: makeMe() });
+
+    const { router, queryClient } = renderLogin();
+    await submit('zhangsan', 'right-password1');
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+    expect(queryClient.getQueryData(['me'])).toMatchObject({ permissions: ['orgs.read', 'members.read'] });
   });
 });

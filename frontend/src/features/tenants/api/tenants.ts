@@ -1,7 +1,7 @@
 // Platform-admin tenant endpoints and the tenant switch.
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiClient, getPage, type Page } from '@/lib/api-client';
-import { reloadSession } from '@/lib/access';
+import { type Me, reloadSession } from '@/lib/access';
 import type { Tenant, TenantQuery } from '../types';
 
 export const tenantKeys = {
@@ -26,9 +26,13 @@ export function useTenantList(query: TenantQuery) {
   return useQuery(tenantListQueryOptions(query));
 }
 
-/** POST /auth/switch-tenant `{tenant_id}`; `null` leaves the current tenant. Audited server-side. */
-export async function switchTenant(tenantId: number | null): Promise<void> {
-  await apiClient.post('/auth/switch-tenant', { tenant_id: tenantId });
+/**
+ * POST /auth/switch-tenant `{tenant_id}`; `null` leaves the current tenant. Audited server-side.
+ * Answers with the new /me.
+ */
+export async function switchTenant(tenantId: number | null): Promise<Me> {
+  const response = await apiClient.post<Me>('/auth/switch-tenant', { tenant_id: tenantId });
+  return response.data;
 }
 
 /** Switch, then drop every cached query of the previous tenant and reload /me. */
@@ -36,6 +40,6 @@ export function useSwitchTenant() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: switchTenant,
-    onSuccess: () => reloadSession(queryClient),
+    onSuccess: (me) => reloadSession(queryClient, me),
   });
 }
