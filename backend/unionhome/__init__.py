@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from .config import Config
 from .core import tenancy
@@ -15,11 +16,20 @@ from .core.db import app_database_url, install_session_hooks
 from .core.errors import register_error_handlers
 from .extensions import api, db, migrate
 
+
+class BigintConverter(IntegerConverter):
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
+    # Path ids beyond bigint answer 404 (no route) instead of reaching the database.
+    app.url_map.converters["int"] = BigintConverter
     app.config.from_object(Config)
     app.config.from_prefixed_env("APP")
     if overrides:

@@ -22,7 +22,8 @@ port 0 and retried when another process grabs the port first.
 
 What was verified by hand against SeaweedFS 4.48 `weed mini` with boto3 (signature v4,
 path-style addressing, region us-east-1):
-- credentials come from an `-s3.config` identities JSON; a wrong secret gets SignatureDoesNotMatch;
+- credentials come from an `-s3.config` identities JSON; a wrong secret gets SignatureDoesNotMatch
+  (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in weed's environment work too: docker-compose uses that);
 - create_bucket, also with ObjectLockEnabledForBucket=True (versioning then reads "Enabled" and
   get_object_lock_configuration answers "Enabled"); put_bucket_versioning; put/get with VersionId;
   a GOVERNANCE-retained version refuses delete_object(VersionId=...) with AccessDenied;
@@ -35,7 +36,9 @@ when `-*.port.grpc` says otherwise (the admin worker did), so every gRPC port he
 `-admin.ui=false` still starts the admin server, so it gets ports too; iceberg/lance ports are
 disabled with 0; webdav with -webdav=false; telemetry off (no network here). A taken port makes
 weed exit at once with "Port allocation failed". It writes `mini.options` into its dir; flags on
-the command line win over it.
+the command line win over it. Without the global `-logtostderr` glog writes weed.* files into
+/tmp; gRPC unix sockets always go to /tmp/seaweedfs-<role>-grpc-<port>.sock and the admin/s3 ones
+are sometimes left behind, so stop() removes ours. S3 also answers GET /healthz (200).
 """
 
 from __future__ import annotations
@@ -550,6 +553,8 @@ class LocalServices:
             for p in procs:
                 p.wait_stopped(deadline)
             self._procs.clear()
+            if "seaweedfs" in self._ports:
+                _remove_weed_sockets(self._ports["seaweedfs"])
             _PortPool.release(self._ports)
             self._urls = None
             _ALL_INSTANCES.discard(self)
@@ -944,6 +949,17 @@ def _s3_ready(url: str) -> bool:
         return False
     _s3_client_cache.pop(url, None)
     return True
+
+
+def _remove_weed_sockets(ports: dict[str, int]) -> None:
+    """weed puts gRPC unix sockets at /tmp/seaweedfs-<role>-grpc-<port>.sock (a fixed path, not
+    TMPDIR) and does not always remove the admin and s3 ones on exit; ours are removed here."""
+    for role, port in ports.items():
+        for name in (f"seaweedfs-{role}-grpc-{port + _GRPC_OFFSET}.sock", f"seaweedfs-{role}-{port}.sock"):
+            path = Path("/tmp", name)
+            with contextlib.suppress(OSError):
+                if path.is_socket():
+                    path.unlink()
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -32,6 +32,18 @@ class Str(ma.fields.String):
         return result
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+class Id(ma.fields.Integer):
+    """A record id: a positive bigint (anything else is a 422, never a database error)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(validate.Range(min=1, max=BIGINT_MAX, error="编号无效"))
+        super().__init__(strict=True, validate=validators, **kwargs)
+
+
 def choice(values: Any, label: str = "取值") -> validate.OneOf:
     values = list(values)
     return validate.OneOf(values, error=f"{label}无效，应为以下之一：{', '.join(values)}")

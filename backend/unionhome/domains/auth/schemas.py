@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ...core.schemas import BaseSchema, Str, choice
+from ...core.schemas import BaseSchema, Id, Str, choice
 from .permissions import ROLE_PERMISSIONS, TENANT_ROLES
 
 
@@ -17,7 +17,7 @@ class PasswordChangeSchema(BaseSchema):
 
 
 class SwitchTenantSchema(BaseSchema):
-    tenant_id = ma.fields.Integer(required=True, allow_none=True, metadata={"description": "null leaves the tenant"})
+    tenant_id = Id(required=True, allow_none=True, metadata={"description": "null leaves the tenant"})
 
 
 class CsrfSchema(BaseSchema):
@@ -25,13 +25,13 @@ class CsrfSchema(BaseSchema):
 
 
 class UserSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Id()
     username = ma.fields.String()
     display_name = ma.fields.String()
     role = ma.fields.String(validate=choice(ROLE_PERMISSIONS))
     role_label = ma.fields.String()
-    tenant_id = ma.fields.Integer(allow_none=True)
-    scope_org_id = ma.fields.Integer(allow_none=True)
+    tenant_id = Id(allow_none=True)
+    scope_org_id = Id(allow_none=True)
     mobile = ma.fields.String(allow_none=True)
     is_active = ma.fields.Boolean()
     must_change_password = ma.fields.Boolean()
@@ -40,14 +40,14 @@ class UserSchema(BaseSchema):
 
 
 class TenantBriefSchema(BaseSchema):
-    id = ma.fields.Integer()
+    id = Id()
     code = ma.fields.String()
     name = ma.fields.String()
     region_code = ma.fields.String()
 
 
 class ScopeSchema(BaseSchema):
-    org_id = ma.fields.Integer()
+    org_id = Id()
     org_name = ma.fields.String()
     org_type = ma.fields.String()
     is_root = ma.fields.Boolean()
@@ -69,14 +69,14 @@ class UserCreateSchema(BaseSchema):
     display_name = Str(required=True, max_length=60)
     password = ma.fields.String(required=True, validate=ma.validate.Length(max=128))
     role = ma.fields.String(required=True, validate=choice(TENANT_ROLES, "角色"))
-    scope_org_id = ma.fields.Integer(required=True)
+    scope_org_id = Id(required=True)
     mobile = Str(max_length=20, allow_none=True)
 
 
 class UserUpdateSchema(BaseSchema):
     display_name = Str(max_length=60)
     role = ma.fields.String(validate=choice(TENANT_ROLES, "角色"))
-    scope_org_id = ma.fields.Integer()
+    scope_org_id = Id()
     mobile = Str(max_length=20, allow_none=True)
     is_active = ma.fields.Boolean()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ...core.schemas import BaseSchema, Str, choice
+from ...core.schemas import BaseSchema, Id, Str, choice
 from .models import (
     CADRE_POSTS,
     EMPLOYMENT_TYPES,
@@ -22,8 +22,8 @@ PHONE = [ma.validate.Regexp(r"^[0-9\-+ ()转]{5,40}$", error="电话号码格式
 # ---- orgs -------------------------------------------------------------------------------------
 
 class OrgSchema(BaseSchema):
-    id = F.Integer()
-    parent_id = F.Integer(allow_none=True)
+    id = Id()
+    parent_id = Id(allow_none=True)
     parent_name = F.String(allow_none=True)
     path = F.String()
     depth = F.Integer()
@@ -31,7 +31,7 @@ class OrgSchema(BaseSchema):
     short_name = F.String(allow_none=True)
     org_type = F.String()
     org_type_label = F.String()
-    employer_id = F.Integer(allow_none=True)
+    employer_id = Id(allow_none=True)
     approval_number = F.String(allow_none=True)
     approval_date = F.Date(allow_none=True)
     founded_date = F.Date(allow_none=True)
@@ -52,7 +52,7 @@ class OrgWritableFields(BaseSchema):
     name = Str(max_length=200)
     short_name = Str(max_length=60, allow_none=True)
     org_type = F.String(validate=choice(ORG_TYPES, "组织类型"))
-    employer_id = F.Integer(allow_none=True)
+    employer_id = Id(allow_none=True)
     approval_number = Str(max_length=60, allow_none=True)
     approval_date = F.Date(allow_none=True)
     founded_date = F.Date(allow_none=True)
@@ -71,7 +71,7 @@ class OrgWritableFields(BaseSchema):
 
 
 class OrgCreateSchema(OrgWritableFields):
-    parent_id = F.Integer(required=True)
+    parent_id = Id(required=True)
     name = Str(required=True, max_length=200)
     org_type = F.String(required=True, validate=choice(ORG_TYPES, "组织类型"))
 
@@ -81,12 +81,12 @@ class OrgUpdateSchema(OrgWritableFields):
 
 
 class OrgMoveSchema(BaseSchema):
-    parent_id = F.Integer(required=True)
+    parent_id = Id(required=True)
 
 
 class OrgQueryArgsSchema(BaseSchema):
     q = Str(max_length=100)
-    parent_id = F.Integer(metadata={"description": "direct children of this org"})
+    parent_id = Id(metadata={"description": "direct children of this org"})
     under = F.Integer(metadata={"description": "the whole subtree below this org"})
     org_type = F.String(validate=choice(ORG_TYPES, "组织类型"))
     roots = F.Boolean(metadata={"description": "only the top of the user's scope"})
@@ -95,7 +95,7 @@ class OrgQueryArgsSchema(BaseSchema):
 # ---- employers --------------------------------------------------------------------------------
 
 class EmployerSchema(BaseSchema):
-    id = F.Integer()
+    id = Id()
     name = F.String()
     credit_code = F.String()
     ownership_type = F.String()
@@ -106,9 +106,9 @@ class EmployerSchema(BaseSchema):
     address = F.String(allow_none=True)
     legal_representative = F.String(allow_none=True)
     contact_phone = F.String(allow_none=True)
-    township_org_id = F.Integer(allow_none=True)
+    township_org_id = Id(allow_none=True)
     union_status = F.String()
-    covering_org_id = F.Integer(allow_none=True)
+    covering_org_id = Id(allow_none=True)
     remark = F.String(allow_none=True)
     version = F.Integer()
     created_at = F.DateTime()
@@ -126,9 +126,9 @@ class EmployerWritableFields(BaseSchema):
     address = Str(max_length=200, allow_none=True)
     legal_representative = Str(max_length=60, allow_none=True)
     contact_phone = Str(max_length=40, allow_none=True, validate=PHONE)
-    township_org_id = F.Integer(allow_none=True)
+    township_org_id = Id(allow_none=True)
     union_status = F.String(validate=choice(UNION_STATUSES, "建会状态"))
-    covering_org_id = F.Integer(allow_none=True)
+    covering_org_id = Id(allow_none=True)
     remark = Str(max_length=2000, allow_none=True)
 
 
@@ -147,26 +147,26 @@ class EmployerQueryArgsSchema(BaseSchema):
     q = Str(max_length=100, metadata={"description": "name contains, or exact credit code"})
     ownership_type = F.String(validate=choice(OWNERSHIP_TYPES, "单位性质"))
     union_status = F.String(validate=choice(UNION_STATUSES, "建会状态"))
-    township_org_id = F.Integer()
-    covering_org_id = F.Integer()
+    township_org_id = Id()
+    covering_org_id = Id()
     sector = Str(max_length=60)
-    min_staff = F.Integer()
-    max_staff = F.Integer()
+    min_staff = F.Integer(validate=ma.validate.Range(min=0, max=10_000_000))
+    max_staff = F.Integer(validate=ma.validate.Range(min=0, max=10_000_000))
     sort = F.String(validate=choice(["name", "-name", "staff_count", "-staff_count", "created_at", "-created_at"], "排序"))
 
 
 # ---- members ----------------------------------------------------------------------------------
 
 class MemberSchema(BaseSchema):
-    id = F.Integer()
+    id = Id()
     name = F.String()
     id_number_masked = F.String(metadata={"description": "e.g. 410721********1234"})
     gender = F.String()
     birth_date = F.Date()
     mobile = F.String(allow_none=True)
-    org_id = F.Integer()
+    org_id = Id()
     org_name = F.String(allow_none=True)
-    employer_id = F.Integer(allow_none=True)
+    employer_id = Id(allow_none=True)
     employer_name = F.String(allow_none=True)
     join_date = F.Date(allow_none=True)
     employment_type = F.String()
@@ -183,8 +183,8 @@ class MemberWritableFields(BaseSchema):
     name = Str(max_length=60)
     id_number = Str(max_length=40)
     mobile = Str(max_length=20, allow_none=True)
-    org_id = F.Integer()
-    employer_id = F.Integer(allow_none=True)
+    org_id = Id()
+    employer_id = Id(allow_none=True)
     join_date = F.Date(allow_none=True)
     employment_type = F.String(validate=choice(EMPLOYMENT_TYPES, "用工类型"))
     member_card_status = F.String(validate=choice(MEMBER_CARD_STATUSES, "会员卡状态"))
@@ -195,7 +195,7 @@ class MemberWritableFields(BaseSchema):
 class MemberCreateSchema(MemberWritableFields):
     name = Str(required=True, max_length=60)
     id_number = Str(required=True, max_length=40)
-    org_id = F.Integer(required=True)
+    org_id = Id(required=True)
 
 
 class MemberUpdateSchema(MemberWritableFields):
@@ -204,9 +204,9 @@ class MemberUpdateSchema(MemberWritableFields):
 
 class MemberQueryArgsSchema(BaseSchema):
     q = Str(max_length=60, metadata={"description": "name prefix, full ID number, mobile, or last 4 ID digits"})
-    org_id = F.Integer()
+    org_id = Id()
     under = F.Integer()
-    employer_id = F.Integer()
+    employer_id = Id()
     employment_type = F.String(validate=choice(EMPLOYMENT_TYPES, "用工类型"))
     member_card_status = F.String(validate=choice(MEMBER_CARD_STATUSES, "会员卡状态"))
     status = F.String(validate=choice(MEMBER_STATUSES, "会籍状态"))
@@ -221,19 +221,19 @@ class IdNumberRevealSchema(BaseSchema):
 
 
 class MemberTransferCreateSchema(BaseSchema):
-    to_org_id = F.Integer(required=True)
-    to_employer_id = F.Integer(allow_none=True)
+    to_org_id = Id(required=True)
+    to_employer_id = Id(allow_none=True)
     transfer_date = F.Date(required=True)
     reason = Str(max_length=200, allow_none=True)
 
 
 class MemberTransferSchema(BaseSchema):
-    id = F.Integer()
-    member_id = F.Integer()
+    id = Id()
+    member_id = Id()
     member_name = F.String(allow_none=True)
-    from_org_id = F.Integer()
+    from_org_id = Id()
     from_org_name = F.String(allow_none=True)
-    to_org_id = F.Integer()
+    to_org_id = Id()
     to_org_name = F.String(allow_none=True)
     transfer_date = F.Date()
     reason = F.String(allow_none=True)
@@ -241,7 +241,7 @@ class MemberTransferSchema(BaseSchema):
 
 
 class MemberTransferQueryArgsSchema(BaseSchema):
-    member_id = F.Integer()
+    member_id = Id()
     under = F.Integer()
     date_from = F.Date()
     date_to = F.Date()
@@ -250,11 +250,11 @@ class MemberTransferQueryArgsSchema(BaseSchema):
 # ---- cadres -----------------------------------------------------------------------------------
 
 class CadreSchema(BaseSchema):
-    id = F.Integer()
+    id = Id()
     name = F.String()
     gender = F.String(allow_none=True)
-    member_id = F.Integer(allow_none=True)
-    org_id = F.Integer()
+    member_id = Id(allow_none=True)
+    org_id = Id()
     org_name = F.String(allow_none=True)
     post = F.String()
     full_time = F.Boolean()
@@ -272,8 +272,8 @@ class CadreSchema(BaseSchema):
 class CadreWritableFields(BaseSchema):
     name = Str(max_length=60)
     gender = F.String(validate=choice(["M", "F"], "性别"), allow_none=True)
-    member_id = F.Integer(allow_none=True)
-    org_id = F.Integer()
+    member_id = Id(allow_none=True)
+    org_id = Id()
     post = F.String(validate=choice(CADRE_POSTS, "职务"))
     full_time = F.Boolean()
     term_start = F.Date(allow_none=True)
@@ -285,7 +285,7 @@ class CadreWritableFields(BaseSchema):
 
 
 class CadreCreateSchema(CadreWritableFields):
-    org_id = F.Integer(required=True)
+    org_id = Id(required=True)
     post = F.String(required=True, validate=choice(CADRE_POSTS, "职务"))
 
 
@@ -295,7 +295,7 @@ class CadreUpdateSchema(CadreWritableFields):
 
 class CadreQueryArgsSchema(BaseSchema):
     q = Str(max_length=60)
-    org_id = F.Integer()
+    org_id = Id()
     under = F.Integer()
     post = F.String(validate=choice(CADRE_POSTS, "职务"))
     full_time = F.Boolean()

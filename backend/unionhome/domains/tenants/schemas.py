@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ...core.schemas import BaseSchema, Str, choice
+from ...core.schemas import BaseSchema, Id, Str, choice
 from .models import TENANT_STATUSES
 
 
 class TenantSchema(BaseSchema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     code = ma.fields.String()
     name = ma.fields.String()
     region_code = ma.fields.String()
