@@ -15,7 +15,7 @@ demo: venv frontend-build
 	$(PY) -m infra.local.demo
 
 ## make test: everything the project checks, against servers it starts itself
-test: system-deps venv frontend-deps lint test-backend test-frontend
+test: system-deps venv frontend-deps lint test-frontend test-backend
 
 system-deps:
 	@bash infra/local/system-deps.sh

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import Config
@@ -34,6 +35,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("APP")
     if overrides:
         app.config.update(overrides)
+    if app.config.get("BEHIND_PROXY"):
+        # nginx in front (compose): trust one hop of X-Forwarded-* for client address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in responses
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep schema field order
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

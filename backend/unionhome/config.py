@@ -46,6 +46,8 @@ class Config:
     LOGIN_LOCKOUT = timedelta(minutes=15)
     LOGIN_IP_LIMIT_PER_MINUTE = 30
 
+    BEHIND_PROXY = _env("BEHIND_PROXY", "0") == "1"
+
     # Built SPA served at "/" by the API in the embedded demo (nginx does it in compose).
     FRONTEND_DIST = _env("FRONTEND_DIST", "")
 

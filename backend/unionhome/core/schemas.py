@@ -41,7 +41,7 @@ class Id(ma.fields.Integer):
     def __init__(self, **kwargs: Any) -> None:
         validators = list(kwargs.pop("validate", []) or [])
         validators.append(validate.Range(min=1, max=BIGINT_MAX, error="编号无效"))
-        super().__init__(strict=True, validate=validators, **kwargs)
+        super().__init__(validate=validators, **kwargs)
 
 
 def choice(values: Any, label: str = "取值") -> validate.OneOf:
