@@ -18,8 +18,10 @@ from ...core.security import (
     require_permission,
 )
 from . import services
-from .permissions import USERS_MANAGE
+from .permissions import AUDIT_READ, USERS_MANAGE
 from .schemas import (
+    AuditLogQueryArgsSchema,
+    AuditLogSchema,
     CsrfSchema,
     LoginSchema,
     MeSchema,
@@ -159,3 +161,14 @@ class UserResetPassword(MethodView):
         """Set a new password for a user, who must change it at next login; ends their sessions."""
         ctx = current_ctx()
         services.reset_password(ctx, services.get_user(ctx, user_id), data["new_password"])
+
+
+@blp.route("/audit-log")
+class AuditLogList(MethodView):
+    @require_permission(AUDIT_READ)
+    @blp.arguments(AuditLogQueryArgsSchema, location="query")
+    @blp.response(200, AuditLogSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Who changed what, when (and every reveal of a full ID number), newest first."""
+        return paginate(services.audit_log_stmt(current_ctx(), args), pagination_parameters)

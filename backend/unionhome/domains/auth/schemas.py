@@ -88,3 +88,24 @@ class UserQueryArgsSchema(BaseSchema):
 
 class PasswordResetSchema(BaseSchema):
     new_password = ma.fields.String(required=True, validate=ma.validate.Length(max=128))
+
+
+class AuditLogSchema(BaseSchema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_user_id = ma.fields.Integer(allow_none=True)
+    actor_name = ma.fields.String(allow_none=True)
+    action = ma.fields.String()
+    entity_type = ma.fields.String()
+    entity_id = ma.fields.Integer(allow_none=True)
+    changes = ma.fields.Dict(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+
+
+class AuditLogQueryArgsSchema(BaseSchema):
+    entity_type = Str(max_length=60)
+    entity_id = Id()
+    actor_user_id = Id()
+    action = Str(max_length=60)
+    since = ma.fields.DateTime()
+    until = ma.fields.DateTime()

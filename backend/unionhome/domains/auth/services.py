@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import delete, func, or_, select
 
 from ...core import audit
+from ...core.audit import AuditLog
 from ...core.db import transaction
 from ...core.errors import (
     Conflict,
@@ -327,3 +328,16 @@ def reset_password(ctx: RequestContext, user: User, new_password: str) -> None:
 
 def tenant_scope(ctx: RequestContext) -> Any:
     return tenant_context(ctx.require_tenant())
+
+
+def audit_log_stmt(ctx: RequestContext, args: dict[str, Any]) -> Any:
+    """The tenant's audit trail, newest first (federation admins and auditors)."""
+    stmt = select(AuditLog).where(AuditLog.tenant_id == ctx.require_tenant())
+    for key in ("entity_type", "entity_id", "actor_user_id", "action"):
+        if args.get(key) is not None:
+            stmt = stmt.where(getattr(AuditLog, key) == args[key])
+    if args.get("since"):
+        stmt = stmt.where(AuditLog.at >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(AuditLog.at < args["until"])
+    return stmt.order_by(AuditLog.at.desc(), AuditLog.id.desc())
