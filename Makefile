@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 NPM ?= npm
 FRONTEND := frontend
+PY_DIRS := $(wildcard backend workers tests infra bench)
 
 .PHONY: demo test test-backend test-frontend lint fmt typecheck system-deps venv frontend-deps frontend-build \
         migrate seed openapi bench clean
@@ -36,12 +37,12 @@ frontend-build: frontend-deps
 	cd $(FRONTEND) && $(NPM) run build
 
 lint: venv
-	$(VENV)/bin/ruff check backend workers tests infra bench
+	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/mypy
 
 fmt: venv
-	$(VENV)/bin/ruff check --fix backend workers tests infra bench
-	$(VENV)/bin/ruff format backend workers tests infra bench
+	$(VENV)/bin/ruff check --fix $(PY_DIRS)
+	$(VENV)/bin/ruff format $(PY_DIRS)
 
 test-backend: venv
 	$(VENV)/bin/pytest -q
