@@ -15,7 +15,8 @@ RATE_DESCRIPTION = "percentage with two decimals as a string, e.g. \"95.24\" = 9
 
 
 def _rate(description: str) -> ma.fields.Decimal:
-    return F.Decimal(as_string=True, places=2, allow_none=True, metadata={"description": description})
+    return F.Decimal(as_string=True, places=2, allow_none=True, metadata={
+        "description": description, "type": "string", "format": "decimal", "example": "95.24"})
 
 
 # ---- query args -------------------------------------------------------------------------------------

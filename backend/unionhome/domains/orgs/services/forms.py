@@ -25,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
-from sqlalchemy import BigInteger, String, and_, cast, func, literal_column, select
+from sqlalchemy import BigInteger, String, and_, case, cast, func, literal, null, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -67,7 +67,8 @@ class Export:
     """A finished workbook: an open temporary file positioned at 0 (deleted once closed)."""
 
     file: IO[bytes]
-    filename: str
+    filename: str  # Chinese, e.g. 新乡县总工会-工会会员实名制登记表-20260510.xlsx
+    ascii_filename: str  # fallback for old clients, e.g. member-register-20260510.xlsx
     rows: int
 
 
@@ -79,7 +80,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def _write(form_title: str, node: Org, scope_name: str, columns: Sequence[Column],
+def _write(form_code: str, form_title: str, node: Org, scope_name: str, columns: Sequence[Column],
            rows: Iterable[Sequence[Any]]) -> Export:
     """Stream `rows` (without 序号, which is added here) into a one-sheet workbook."""
     today = date.today()
@@ -113,10 +114,10 @@ def _write(form_title: str, node: Org, scope_name: str, columns: Sequence[Column
     ws.append(header)
 
     n = 0
-    for n, row in enumerate(rows, start=1):  # noqa: B007 (n is the row count afterwards)
+    for n, row in enumerate(rows, start=1):
         ws.append([n, *row])
 
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to send_file, which closes it)
     try:
         wb.save(out)
         out.seek(0)
@@ -124,7 +125,8 @@ def _write(form_title: str, node: Org, scope_name: str, columns: Sequence[Column
         out.close()
         raise
     safe_name = _UNSAFE_FILENAME.sub("_", node.name)
-    return Export(file=out, filename=f"{safe_name}-{form_title}-{today:%Y%m%d}.xlsx", rows=n)
+    return Export(file=out, filename=f"{safe_name}-{form_title}-{today:%Y%m%d}.xlsx",
+                  ascii_filename=f"{form_code}-{today:%Y%m%d}.xlsx", rows=n)
 
 
 def _stream(stmt: Any) -> Iterable[Any]:
@@ -170,7 +172,7 @@ def _member_totals_by_org(tid: int, path: str) -> Any:
                        per_org.c.n)
                 .select_from(per_org)
                 .join(holder, and_(holder.tenant_id == tid, holder.id == per_org.c.org_id))).subquery()
-    return (select(exploded.c.ancestor, func.sum(exploded.c.n).label("n"))
+    return (select(cast(exploded.c.ancestor, BigInteger).label("org_id"), func.sum(exploded.c.n).label("n"))
             .group_by(exploded.c.ancestor)).subquery()
 
 
@@ -179,7 +181,7 @@ def org_register(ctx: RequestContext, org_id: int | None = None) -> Export:
     tid = current_tenant_id()
     org, parent = aliased(Org), aliased(Org)
     chairs = (select(Cadre.org_id,
-                     func.string_agg(Cadre.name, aggregate_order_by(literal_column("'、'"), Cadre.id)).label("names"))
+                     func.string_agg(Cadre.name, aggregate_order_by(literal("、", String), Cadre.id)).label("names"))
               .where(Cadre.tenant_id == tid, Cadre.post == "chair", Cadre.is_current.is_(True))
               .group_by(Cadre.org_id)).subquery()
     members = _member_totals_by_org(tid, node.path)
@@ -191,12 +193,12 @@ def org_register(ctx: RequestContext, org_id: int | None = None) -> Export:
         .outerjoin(parent, and_(parent.tenant_id == tid, parent.id == org.parent_id))
         .outerjoin(Employer, and_(Employer.tenant_id == tid, Employer.id == org.employer_id))
         .outerjoin(chairs, chairs.c.org_id == org.id)
-        .outerjoin(members, members.c.ancestor == cast(org.id, String))
+        .outerjoin(members, members.c.org_id == org.id)
         .where(org.tenant_id == tid, org.is_active.is_(True), subtree_clause(org.path, node.path))
         .order_by(org.path, org.id)
     )
     rows = ((name, ORG_TYPES.get(t, t), *rest[:-1], int(rest[-1])) for name, t, *rest in _stream(stmt))
-    return _write("基层工会组织实名制登记表", node, _scope_name(ctx, node), ORG_COLUMNS, rows)
+    return _write("org-register", "基层工会组织实名制登记表", node, _scope_name(ctx, node), ORG_COLUMNS, rows)
 
 
 # ---- 工会会员实名制登记表 -------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ def member_register(ctx: RequestContext, org_id: int | None = None, *, reveal: b
     stmt = (
         select(Member.name, Member.gender, Member.id_region_code, Member.id_last4, Member.birth_date, Member.mobile,
                org.name, Employer.name, Member.employment_type, Member.join_date, Member.member_card_status,
-               Member.id_number_enc if reveal else literal_column("NULL").label("id_number_enc"))
+               Member.id_number_enc if reveal else null().label("id_number_enc"))
         .select_from(Member)
         .join(org, and_(org.tenant_id == tid, org.id == Member.org_id))
         .outerjoin(Employer, and_(Employer.tenant_id == tid, Employer.id == Member.employer_id))
@@ -236,7 +238,7 @@ def member_register(ctx: RequestContext, org_id: int | None = None, *, reveal: b
             yield (name, GENDERS.get(gender, gender), number, birth, mobile, org_name, employer,
                    EMPLOYMENT_TYPES.get(emp_type, emp_type), joined, MEMBER_CARD_STATUSES.get(card, card))
 
-    export = _write("工会会员实名制登记表", node, _scope_name(ctx, node), MEMBER_COLUMNS, rows())
+    export = _write("member-register", "工会会员实名制登记表", node, _scope_name(ctx, node), MEMBER_COLUMNS, rows())
     if reveal:
         try:
             with transaction():
@@ -261,25 +263,19 @@ def cadre_register(ctx: RequestContext, org_id: int | None = None) -> Export:
     node = report_root(ctx, org_id)
     tid = current_tenant_id()
     org = aliased(Org)
-    post_rank = func.array_position(literal_column(_text_array(CADRE_POSTS)), Cadre.post)
+    post_rank = case({post: i for i, post in enumerate(CADRE_POSTS)}, value=Cadre.post, else_=len(CADRE_POSTS))
     stmt = (
         select(Cadre.name, Cadre.gender, org.name, Cadre.post, Cadre.full_time, Cadre.term_start, Cadre.term_end,
                Cadre.office_phone, Cadre.mobile)
         .select_from(Cadre)
         .join(org, and_(org.tenant_id == tid, org.id == Cadre.org_id))
         .where(Cadre.tenant_id == tid, Cadre.is_current.is_(True), subtree_clause(org.path, node.path))
-        .order_by(org.path, post_rank.nulls_last(), Cadre.id)
+        .order_by(org.path, post_rank, Cadre.id)
     )
     rows = ((name, GENDERS.get(gender or "", gender), org_name, CADRE_POSTS.get(post, post),
              "专职" if full_time else "兼职", _period(start, end), office, mobile)
             for name, gender, org_name, post, full_time, start, end, office, mobile in _stream(stmt))
-    return _write("工会干部实名制登记表", node, _scope_name(ctx, node), CADRE_COLUMNS, rows)
-
-
-def _text_array(codes: Iterable[str]) -> str:
-    # Codes are identifiers from the code lists in models.py ([a-z_]), never user input.
-    assert all(re.fullmatch(r"[a-z_]+", c) for c in codes)
-    return "ARRAY[" + ",".join(f"'{c}'" for c in codes) + "]::varchar[]"
+    return _write("cadre-register", "工会干部实名制登记表", node, _scope_name(ctx, node), CADRE_COLUMNS, rows)
 
 
 # ---- 工会会员组织关系接转登记表 --------------------------------------------------------------------------
@@ -310,9 +306,5 @@ def transfer_register(ctx: RequestContext, org_id: int | None = None, *, date_fr
         .where(MemberTransfer.tenant_id == tid, MemberTransfer.id.in_(ids))
         .order_by(MemberTransfer.transfer_date, MemberTransfer.id)
     )
-    return _write("工会会员组织关系接转登记表", node, _scope_name(ctx, node), TRANSFER_COLUMNS,
+    return _write("transfer-register", "工会会员组织关系接转登记表", node, _scope_name(ctx, node), TRANSFER_COLUMNS,
                   (tuple(r) for r in _stream(stmt)))
-
-
-__all__ = ["XLSX_MIMETYPE", "Export", "BigInteger", "cadre_register", "member_register", "org_register",
-           "transfer_register"]

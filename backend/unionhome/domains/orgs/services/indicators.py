@@ -202,16 +202,14 @@ def _founding(c: Counter[str], prefix: str) -> dict[str, Any]:
 
 def _block(c: Counter[str]) -> dict[str, Any]:
     members = c["members"]
-    posts = [{"post": p, "post_label": label, "full_time": c[f"cadre.{p}.ft"], "part_time": c[f"cadre.{p}.pt"],
-              "total": c[f"cadre.{p}.ft"] + c[f"cadre.{p}.pt"]} for p, label in CADRE_POSTS.items()]
     # Codes outside the code lists (legacy data) still count, under their own code.
-    extra_posts = sorted({k.split(".")[1] for k in c if k.startswith("cadre.")} - set(CADRE_POSTS))
-    posts += [{"post": p, "post_label": p, "full_time": c[f"cadre.{p}.ft"], "part_time": c[f"cadre.{p}.pt"],
-               "total": c[f"cadre.{p}.ft"] + c[f"cadre.{p}.pt"]} for p in extra_posts]
+    posts = list(CADRE_POSTS) + sorted({k.split(".")[1] for k in c if k.startswith("cadre.")} - set(CADRE_POSTS))
+    by_post = [{"post": p, "post_label": CADRE_POSTS.get(p, p), "full_time": c[f"cadre.{p}.ft"],
+                "part_time": c[f"cadre.{p}.pt"], "total": c[f"cadre.{p}.ft"] + c[f"cadre.{p}.pt"]} for p in posts]
+    full_time = sum(c[f"cadre.{p}.ft"] for p in posts)
+    part_time = sum(c[f"cadre.{p}.pt"] for p in posts)
     types = list(ORG_TYPES) + sorted({k[4:] for k in c if k.startswith("org.")} - set(ORG_TYPES))
     by_type = [{"org_type": t, "org_type_label": ORG_TYPES.get(t, t), "count": c[f"org.{t}"]} for t in types]
-    full_time = sum(p["full_time"] for p in posts)
-    part_time = sum(p["part_time"] for p in posts)
     return {
         "founding_25_plus": _founding(c, "emp25"),
         "founding_all": _founding(c, "emp"),
@@ -219,8 +217,8 @@ def _block(c: Counter[str]) -> dict[str, Any]:
         "migrant_members": {"count": c["migrant"], "share": percent(c["migrant"], members)},
         "female_members": {"count": c["female"], "share": percent(c["female"], members)},
         "cadres": {"total": full_time + part_time, "full_time": full_time, "part_time": part_time,
-                   "by_post": posts},
-        "orgs": {"total": sum(t["count"] for t in by_type), "by_type": by_type,
+                   "by_post": by_post},
+        "orgs": {"total": sum(c[f"org.{t}"] for t in types), "by_type": by_type,
                  "reelection_overdue": c["org_overdue"]},
     }
 
