@@ -30,6 +30,16 @@ def create_root(tenant_id: int, name: str) -> Org:
     return org
 
 
+def _flush_sibling_names(field: str, message: str) -> None:
+    """Flush; a clash with a sibling's name becomes a field error instead of a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as err:
+        if unique_violation(err, "uq_orgs_sibling_name"):
+            raise ValidationFailed({field: message}) from err
+        raise
+
+
 def _check_child_type(parent: Org, org_type: str) -> None:
     if org_type not in ALLOWED_CHILDREN.get(parent.org_type, frozenset()):
         allowed = "、".join(ORG_TYPES[t] for t in sorted(ALLOWED_CHILDREN.get(parent.org_type, ())))
@@ -46,12 +56,7 @@ def create_org(ctx: RequestContext, data: dict[str, Any]) -> Org:
             _check_employer(data["employer_id"])
         org = Org(**data)
         OrgRepository().add(org)
-        try:
-            db.session.flush()
-        except IntegrityError as err:
-            if unique_violation(err, "uq_orgs_sibling_name"):
-                raise ValidationFailed({"name": SIBLING_NAME_TAKEN}) from err
-            raise
+        _flush_sibling_names("name", SIBLING_NAME_TAKEN)
         org.path = f"{parent.path}{org.id}/"
         org.depth = parent.depth + 1
         audit.record(ctx, "org.create", "org", org.id, audit.snapshot(org))
@@ -75,12 +80,7 @@ def update_org(ctx: RequestContext, org: Org, data: dict[str, Any]) -> Org:
             _check_employer(data["employer_id"])
         apply(org, data)
         changes = audit.diff(org)
-        try:
-            db.session.flush()
-        except IntegrityError as err:
-            if unique_violation(err, "uq_orgs_sibling_name"):
-                raise ValidationFailed({"name": SIBLING_NAME_TAKEN}) from err
-            raise
+        _flush_sibling_names("name", SIBLING_NAME_TAKEN)
         audit.record(ctx, "org.update", "org", org.id, changes)
     return org
 
@@ -103,12 +103,7 @@ def move_org(ctx: RequestContext, org: Org, new_parent_id: int) -> Org:
         new_path = f"{new_parent.path}{org.id}/"
         repo = OrgRepository()
         org.parent_id = new_parent.id
-        try:
-            db.session.flush()
-        except IntegrityError as err:
-            if unique_violation(err, "uq_orgs_sibling_name"):
-                raise ValidationFailed({"parent_id": "新上级组织下已有同名组织"}) from err
-            raise
+        _flush_sibling_names("parent_id", "新上级组织下已有同名组织")
         repo.move_subtree(old_path, new_path, new_parent.depth + 1 - org.depth)
         db.session.expire_all()
         audit.record(ctx, "org.move", "org", org.id, {"parent_id": [old_parent_id, new_parent.id],
