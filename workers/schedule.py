@@ -17,4 +17,14 @@ class PeriodicJob:
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(id="auth.purge_expired_sessions", func="unionhome.domains.auth.jobs.purge_expired_sessions",
                 interval_s=3600, queue="default", timeout_s=300),
+    # Requeue jobs whose RQ job vanished (Redis restarted empty) or whose worker died. Workers also
+    # run it themselves (at start and every JOBS_REAP_INTERVAL_S); this one runs even if they cannot.
+    PeriodicJob(id="jobs.reap", func="unionhome.domains.jobs.jobs.reap_jobs", interval_s=60, queue="high",
+                timeout_s=120),
+    # Re-hash evidence not checked for EVIDENCE_SCRUB_AFTER_DAYS: bytes changed in S3 become "tampered".
+    PeriodicJob(id="evidence.scrub", func="unionhome.domains.evidence.jobs.scrub_evidence", interval_s=86400,
+                queue="long", timeout_s=300),
+    # Uploads announced but never confirmed stop counting against the tenant's quota.
+    PeriodicJob(id="evidence.expire_stale_uploads", func="unionhome.domains.evidence.jobs.expire_stale_uploads",
+                interval_s=3600, queue="default", timeout_s=300),
 )

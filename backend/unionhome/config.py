@@ -30,6 +30,29 @@ class Config:
     S3_SECRET_KEY = _env("S3_SECRET_KEY", "")
     S3_REGION = _env("S3_REGION", "us-east-1")
     S3_BUCKET = _env("S3_BUCKET", "unionhome")
+    # The endpoint browsers use for presigned URLs when it differs from the one the servers use
+    # (e.g. https://files.example.cn in front of an internal SeaweedFS); empty = S3_ENDPOINT_URL.
+    S3_PUBLIC_ENDPOINT_URL = _env("S3_PUBLIC_ENDPOINT_URL", "")
+    S3_ADDRESSING_STYLE = _env("S3_ADDRESSING_STYLE", "path")  # SeaweedFS/MinIO: path; AWS: either
+    # Create the bucket (versioning, object lock, default retention, CORS) on first use.
+    S3_AUTO_CREATE_BUCKET = _env("S3_AUTO_CREATE_BUCKET", "1") == "1"
+    S3_CORS_ORIGINS = ["*"]  # presigned URLs are the credential; narrow this in production if wanted
+
+    # Evidence archive (domains/evidence): limits, allowed types (sniffed from the bytes), retention.
+    EVIDENCE_MAX_FILE_BYTES = 100 * 1024 * 1024
+    EVIDENCE_MAX_TENANT_BYTES = 50 * 1024**3
+    EVIDENCE_ALLOWED_TYPES = [
+        "image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif", "application/pdf",
+        "application/ofd",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ]
+    EVIDENCE_RETENTION_DAYS = 3650  # object-lock (GOVERNANCE) retention of every verified version
+    EVIDENCE_UPLOAD_URL_TTL_S = 900
+    EVIDENCE_DOWNLOAD_URL_TTL_S = 300
+    EVIDENCE_SCRUB_AFTER_DAYS = 30  # the periodic sweep re-hashes files not checked for this long
+    EVIDENCE_SCRUB_BATCH = 200  # files per tenant and sweep
 
     SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
     # 32 bytes, base64 or hex; per-tenant PII keys are derived from it (core.crypto).

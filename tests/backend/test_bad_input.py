@@ -5,9 +5,17 @@ and query parameter, over-long strings and unknown fields."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+from types import SimpleNamespace
 
 import pytest
+
+from unionhome.core.jobs import start_job
+from unionhome.core.tenancy import tenant_context
+from unionhome.domains.evidence.models import EvidenceBundle
+from unionhome.extensions import db
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +39,56 @@ def _real_url(client, path: str) -> str:
         "user_id": client.get("/api/v1/users?page_size=1").get_json()[0]["id"],
         "tenant_id": client.get("/api/v1/me").get_json()["tenant"]["id"],
     }
+    if "{evidence_id}" in path or "{bundle_id}" in path:
+        ids.update(_evidence_ids(client))
+    if "{import_id}" in path:
+        ids["import_id"] = _an_import(client)
+    if "{job_id}" in path:
+        ids["job_id"] = _job_id(client)
     return re.sub(r"{([^}]+)}", lambda m: str(ids[m.group(1)]), path)
+
+
+def _evidence_ids(client) -> dict[str, int]:
+    """An evidence item of the client's tenant (announced through the API, so pending) and a bundle
+    (inserted: building one needs verified files, which need a worker). Made once per client."""
+    if not hasattr(client, "evidence_ids"):
+        member = client.get("/api/v1/members?page_size=1").get_json()[0]
+        data = b"%PDF-1.4 bad input"
+        item = client.post("/api/v1/evidence", {"subject_type": "member", "subject_id": member["id"],
+                                                "filename": "x.pdf", "size": len(data),
+                                                "sha256": hashlib.sha256(data).hexdigest()}).get_json()
+        tenant_id = client.get("/api/v1/me").get_json()["tenant"]["id"]
+        with tenant_context(tenant_id):
+            bundle = EvidenceBundle(tenant_id=tenant_id, subject_type="member", subject_id=member["id"],
+                                    status="failed", requester_name="test")
+            db.session.add(bundle)
+            db.session.commit()
+            client.evidence_ids = {"evidence_id": item["id"], "bundle_id": bundle.id}
+    return client.evidence_ids
+
+
+def _job_id(client) -> int:
+    """A background job of the client's tenant (the demo data has none: start one, rolled back with
+    the test; no worker sees it)."""
+    jobs = client.get("/api/v1/jobs?page_size=1").get_json()
+    if jobs:
+        return jobs[0]["id"]
+    me = client.get("/api/v1/me").get_json()
+    with tenant_context(me["tenant"]["id"]):
+        job = start_job(SimpleNamespace(user_id=me["user"]["id"], tenant_id=me["tenant"]["id"]), "test.bad_input",
+                        "tests.workers.jobfns.tiny", queue="default")
+        db.session.commit()
+        return int(job.id)
+
+
+def _an_import(client) -> int:
+    """An import batch of the client's tenant (a tiny CSV upload), made once per client."""
+    if not hasattr(client, "import_id"):
+        data = {"kind": "members", "file": (io.BytesIO("姓名,身份证号\n".encode()), "m.csv")}
+        resp = client.request("POST", "/api/v1/imports", data=data, content_type="multipart/form-data")
+        assert resp.status_code == 201, resp.get_data(True)
+        client.import_id = resp.get_json()["id"]
+    return client.import_id
 
 
 def _check(resp, what: str) -> None:

@@ -3,21 +3,30 @@ with tenant A's ids answers 404, and no list shows any of A's rows."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
+from unionhome.core.jobs import start_job
 from unionhome.core.tenancy import tenant_context
 from unionhome.domains.auth.models import User
+from unionhome.domains.evidence.models import EvidenceBundle, EvidenceItem
+from unionhome.domains.jobs.models import Job
+from unionhome.domains.orgs.imports.models import ImportBatch
 from unionhome.domains.orgs.models import Cadre, Employer, Member, MemberTransfer, Org
 from unionhome.extensions import db
 
 pytestmark = pytest.mark.integration
 
-PARAM_MODELS = {"org_id": Org, "employer_id": Employer, "member_id": Member, "cadre_id": Cadre, "user_id": User}
+PARAM_MODELS = {"org_id": Org, "employer_id": Employer, "member_id": Member, "cadre_id": Cadre, "user_id": User,
+                "evidence_id": EvidenceItem, "bundle_id": EvidenceBundle, "job_id": Job, "import_id": ImportBatch}
 LIST_MODELS = {"/api/v1/orgs": Org, "/api/v1/employers": Employer, "/api/v1/members": Member,
-               "/api/v1/cadres": Cadre, "/api/v1/users": User, "/api/v1/member-transfers": MemberTransfer}
+               "/api/v1/cadres": Cadre, "/api/v1/users": User, "/api/v1/member-transfers": MemberTransfer,
+               "/api/v1/evidence": EvidenceItem, "/api/v1/evidence/bundles": EvidenceBundle, "/api/v1/jobs": Job,
+               "/api/v1/imports": ImportBatch}
 
 
 def test_openapi_document_and_docs_page(client):
@@ -31,8 +40,26 @@ def test_openapi_document_and_docs_page(client):
     assert client.get("/api/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
+def _seed_evidence(client) -> None:
+    """Tenant A gets an evidence item (announced through the API) and a bundle (inserted: building
+    one needs verified files, and verifying needs a worker, which cannot see this test's data)."""
+    member = client.get("/api/v1/members?page_size=1").get_json()[0]
+    data = b"%PDF-1.4 probe"
+    resp = client.post("/api/v1/evidence", {"subject_type": "member", "subject_id": member["id"], "size": len(data),
+                                            "filename": "probe.pdf", "sha256": hashlib.sha256(data).hexdigest()})
+    assert resp.status_code == 201, resp.get_json()
+    tenant_id = client.get("/api/v1/me").get_json()["tenant"]["id"]
+    with tenant_context(tenant_id):
+        db.session.add(EvidenceBundle(tenant_id=tenant_id, subject_type="member", subject_id=member["id"],
+                                      status="failed", requester_name="probe"))
+        db.session.commit()
+
+
 def _tenant_a_ids(tenant_id: int) -> dict[type, list[int]]:
     with tenant_context(tenant_id):
+        # The demo data has no background jobs: start one (rolled back with the test).
+        start_job(None, "test.probe", "tests.workers.jobfns.tiny", queue="default")
+        db.session.commit()
         ids = {}
         for model in set(PARAM_MODELS.values()) | set(LIST_MODELS.values()):
             stmt = select(model.id)
@@ -43,10 +70,18 @@ def _tenant_a_ids(tenant_id: int) -> dict[type, list[int]]:
     return ids
 
 
+def _upload_import(client) -> None:
+    data = {"kind": "members", "file": (io.BytesIO("姓名,身份证号\n".encode()), "m.csv")}
+    resp = client.request("POST", "/api/v1/imports", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 201, resp.get_data(True)
+
+
 def test_every_endpoint_answers_404_for_other_tenant_ids(login_as):
     a = login_as("federation_admin", tenant=0)
     b = login_as("federation_admin", tenant=1)
+    _upload_import(a)  # tenant A has an import batch to probe for
     a_tenant = a.get("/api/v1/me").get_json()["tenant"]["id"]
+    _seed_evidence(a)
     a_ids = _tenant_a_ids(a_tenant)
     spec = b.get("/api/openapi.json").get_json()
     probed = 0
@@ -73,6 +108,8 @@ def test_every_endpoint_answers_404_for_other_tenant_ids(login_as):
 def test_no_list_shows_other_tenant_rows(login_as):
     a = login_as("federation_admin", tenant=0)
     b = login_as("federation_admin", tenant=1)
+    _upload_import(a)
+    _seed_evidence(a)
     a_ids = _tenant_a_ids(a.get("/api/v1/me").get_json()["tenant"]["id"])
     spec = b.get("/api/openapi.json").get_json()
     for path, model in LIST_MODELS.items():

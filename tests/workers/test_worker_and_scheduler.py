@@ -27,7 +27,8 @@ def test_scheduler_claims_each_slot_once(app, database):
         first = run_due(redis, now)
         assert first == [j.id for j in PERIODIC_JOBS]
         assert run_due(redis, now + 1) == []  # same slot: a restart or a second scheduler adds nothing
-        assert len(Queue("default", connection=redis)) == len(PERIODIC_JOBS)
+        for queue in {j.queue for j in PERIODIC_JOBS}:
+            assert len(Queue(queue, connection=redis)) == len([j for j in PERIODIC_JOBS if j.queue == queue])
         redis.flushdb()
 
 

@@ -62,15 +62,7 @@ def _validate(ctx: RequestContext, data: dict[str, Any], current: Employer | Non
             errors["credit_code"] = str(err)
     merged = {k: data.get(k, getattr(current, k, None) if current else None)
               for k in ("staff_count", "women_count", "migrant_count", "union_status", "covering_org_id")}
-    staff = merged["staff_count"] or 0
-    if (merged["women_count"] or 0) > staff:
-        errors["women_count"] = "女职工人数不能超过职工总数"
-    if (merged["migrant_count"] or 0) > staff:
-        errors["migrant_count"] = "农民工人数不能超过职工总数"
-    if merged["union_status"] in ("founded", "covered_by_joint") and merged["covering_org_id"] is None:
-        errors["covering_org_id"] = "已建会或联合建会的单位须填写所属工会"
-    if merged["union_status"] == "not_founded" and merged["covering_org_id"] is not None:
-        errors["covering_org_id"] = "未建会的单位不能填写所属工会"
+    errors.update(employer_rule_errors(merged))
     if errors:
         raise ValidationFailed(errors)
     org_field_in_scope(ctx, "township_org_id", data.get("township_org_id"), allowed_types=TOWNSHIP_TYPES,
@@ -78,6 +70,22 @@ def _validate(ctx: RequestContext, data: dict[str, Any], current: Employer | Non
     org_field_in_scope(ctx, "covering_org_id", data.get("covering_org_id"), allowed_types=COVERING_TYPES,
                        label="所属工会")
     return data
+
+
+def employer_rule_errors(merged: dict[str, Any]) -> dict[str, str]:
+    """The cross-field rules of an employer (counts, founding status), shared by the form and the
+    spreadsheet import. `merged`: the record's values after the change."""
+    errors: dict[str, str] = {}
+    staff = merged.get("staff_count") or 0
+    if (merged.get("women_count") or 0) > staff:
+        errors["women_count"] = "女职工人数不能超过职工总数"
+    if (merged.get("migrant_count") or 0) > staff:
+        errors["migrant_count"] = "农民工人数不能超过职工总数"
+    if merged.get("union_status") in ("founded", "covered_by_joint") and merged.get("covering_org_id") is None:
+        errors["covering_org_id"] = "已建会或联合建会的单位须填写所属工会"
+    if merged.get("union_status") == "not_founded" and merged.get("covering_org_id") is not None:
+        errors["covering_org_id"] = "未建会的单位不能填写所属工会"
+    return errors
 
 
 def _flush(employer: Employer) -> None:

@@ -6,19 +6,20 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ....core import audit
 from ....core.cnid import InvalidIdNumber, InvalidMobile, mask_id_number, parse_id_number, parse_mobile
 from ....core.db import transaction
 from ....core.errors import NotFound, ValidationFailed
+from ....core.pagination import with_page_builder
 from ....core.pii import get_cipher
 from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id
 from ....extensions import db
-from ..models import Employer, Member, MemberTransfer
-from ..repository import MemberRepository, OrgRepository, transfers_scoped
+from ..models import Employer, Member, MemberTransfer, Org
+from ..repository import MemberRepository, OrgRepository, scope_paths, transfers_scoped
 from .common import apply, org_field_in_scope, org_in_scope_or_404, unique_violation
 
 MEMBER_ORG_TYPES = frozenset({"grassroots", "joint_grassroots", "branch", "group", "community", "temporary"})
@@ -31,27 +32,76 @@ def id_number_hash(number: str) -> bytes:
 
 def list_stmt(ctx: RequestContext, args: dict[str, Any]) -> Select[Any]:
     under_path = org_in_scope_or_404(ctx, args["under"]).path if args.get("under") is not None else None
-    stmt = MemberRepository().scoped(ctx, under_path)
+    repo = MemberRepository()
+    filters = _filters(args)
+    stmt = repo.scoped(ctx, under_path).where(*filters).order_by(*_order(args.get("sort")))
+    paths = scope_paths(ctx, under_path)
+    if paths and not args.get("sort") and not _selective(args):
+        # A subtree in id order: read the page per org (see first_ids_per_org), then the rows.
+        def page(limit: int, offset: int) -> Select[Any]:
+            ids = repo.first_ids_per_org(paths, filters, limit, offset)
+            return repo.select().where(Member.id.in_(ids.scalar_subquery())).order_by(Member.id)
+
+        stmt = with_page_builder(stmt, page)
+    return stmt
+
+
+def _selective(args: dict[str, Any]) -> bool:
+    """Filters that an index finds directly (a search, one org or employer): no per-org reading."""
+    return bool((args.get("q") or "").strip()) or args.get("org_id") is not None or args.get("employer_id") is not None
+
+
+def _filters(args: dict[str, Any]) -> list[Any]:
+    filters: list[Any] = []
     if q := (args.get("q") or "").strip():
         if _ID_LIKE.match(q):
             try:
-                stmt = stmt.where(Member.id_number_hash == id_number_hash(parse_id_number(q).number))
+                filters.append(Member.id_number_hash == id_number_hash(parse_id_number(q).number))
             except InvalidIdNumber:
-                stmt = stmt.where(Member.id == -1)
+                filters.append(Member.id == -1)
         elif q.isdigit() and len(q) == 4:
-            stmt = stmt.where(Member.id_last4 == q)
+            filters.append(Member.id_last4 == q)
         elif q.isdigit():
-            stmt = stmt.where(Member.mobile == q)
+            filters.append(Member.mobile == q)
         else:
-            stmt = stmt.where(Member.name.like(f"{q}%"))
+            filters.extend(name_prefix_clauses(q))
     for key in ("org_id", "employer_id", "employment_type", "member_card_status", "status", "gender"):
         if args.get(key) is not None:
-            stmt = stmt.where(getattr(Member, key) == args[key])
+            filters.append(getattr(Member, key) == args[key])
     if args.get("joined_from"):
-        stmt = stmt.where(Member.join_date >= args["joined_from"])
+        filters.append(Member.join_date >= args["joined_from"])
     if args.get("joined_to"):
-        stmt = stmt.where(Member.join_date <= args["joined_to"])
-    return stmt.order_by(*_order(args.get("sort")))
+        filters.append(Member.join_date <= args["joined_to"])
+    return filters
+
+
+def name_prefix_clauses(q: str) -> list[Any]:
+    """`name LIKE 'q%'` as a range in the "C" (code point) collation: `'张' <= name < '弡'`.
+
+    Row-level security lets PostgreSQL use an index only for leakproof operators; LIKE is not one, so
+    on its own it reads the whole tenant, while `>=`/`<` are and use ix_members_name_prefix. Without
+    LIKE wildcards in `q` the range is exactly the prefix match; with them, LIKE stays as the filter
+    and the range covers the literal part before the first wildcard."""
+    literal = re.split(r"[%_\\]", q, maxsplit=1)[0]
+    clauses: list[Any] = [] if literal == q else [Member.name.like(f"{q}%")]
+    if literal:
+        name_c = Member.name.collate("C")
+        clauses.append(name_c >= literal)
+        if (upper := _prefix_upper_bound(literal)) is not None:
+            clauses.append(name_c < upper)
+    return clauses
+
+
+def _prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest string above every string starting with `prefix`, in code point ("C") order."""
+    while prefix:
+        nxt = ord(prefix[-1]) + 1
+        if 0xD800 <= nxt <= 0xDFFF:
+            nxt = 0xE000
+        if nxt <= 0x10FFFF:
+            return prefix[:-1] + chr(nxt)
+        prefix = prefix[:-1]
+    return None
 
 
 _SORTS = {"name": Member.name, "join_date": Member.join_date, "birth_date": Member.birth_date}
@@ -86,15 +136,19 @@ def view(member: Member, org_names: dict[int, str] | None = None, employer_names
 
 
 def views(members: list[Member]) -> list[dict[str, Any]]:
-    org_names = OrgRepository().names({m.org_id for m in members})
+    org_ids = {m.org_id for m in members}
     emp_ids = {m.employer_id for m in members if m.employer_id is not None}
+    org_names: dict[int, str] = {}
     emp_names: dict[int, str] = {}
-    if emp_ids:
-        rows = db.session.execute(
-            Employer.__table__.select().with_only_columns(Employer.id, Employer.name)
-            .where(Employer.tenant_id == current_tenant_id(), Employer.id.in_(emp_ids))
-        ).all()
-        emp_names = {i: n for i, n in rows}
+    if members:
+        # Both name lookups in one round trip.
+        tid = current_tenant_id()
+        parts = [select(literal("o"), Org.id, Org.name).where(Org.tenant_id == tid, Org.id.in_(org_ids))]
+        if emp_ids:
+            parts.append(select(literal("e"), Employer.id, Employer.name)
+                         .where(Employer.tenant_id == tid, Employer.id.in_(emp_ids)))
+        for kind, id_, name in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            (org_names if kind == "o" else emp_names)[id_] = name
     return [view(m, org_names, emp_names) for m in members]
 
 
@@ -114,8 +168,8 @@ def _validate(ctx: RequestContext, data: dict[str, Any], current: Member | None 
                 id_region_code=info.region_code, id_last4=info.last4, birth_date=info.birth_date,
                 gender=info.gender,
             )
-            if info.birth_date > date.today().replace(year=date.today().year - 14):
-                errors["id_number"] = "会员年龄应满14周岁（依身份证号出生日期）"
+            if age_error := member_rule_errors(info.birth_date, None).get("id_number"):
+                errors["id_number"] = age_error
             else:
                 existing = MemberRepository().by_id_hash(out["id_number_hash"])
                 if existing is not None and (current is None or existing.id != current.id):
@@ -126,12 +180,8 @@ def _validate(ctx: RequestContext, data: dict[str, Any], current: Member | None 
         except InvalidMobile as err:
             errors["mobile"] = str(err)
     birth = out.get("birth_date") or (current.birth_date if current else None)
-    join = out.get("join_date")
-    if join is not None:
-        if join > date.today():
-            errors["join_date"] = "入会日期不能晚于今天"
-        elif birth is not None and join < birth:
-            errors["join_date"] = "入会日期不能早于出生日期"
+    if join_error := member_rule_errors(birth, out.get("join_date")).get("join_date"):
+        errors["join_date"] = join_error
     if errors:
         raise ValidationFailed(errors)
     if "org_id" in out:
@@ -152,7 +202,28 @@ def _flush_unique(member: Member) -> None:
 
 def _duplicate_message(existing: Member) -> str:
     org = OrgRepository().get(existing.org_id)
-    return f"该身份证号已登记为会员（{existing.name}，{org.name if org else '未知工会'}），如需调整请办理组织关系接转"
+    return duplicate_message(existing.name, org.name if org else None)
+
+
+def duplicate_message(member_name: str, org_name: str | None) -> str:
+    return f"该身份证号已登记为会员（{member_name}，{org_name or '未知工会'}），如需调整请办理组织关系接转"
+
+
+MIN_MEMBER_AGE = 14
+
+
+def member_rule_errors(birth_date: date | None, join_date: date | None) -> dict[str, str]:
+    """The date rules of a member, shared by the form (`_validate`) and the spreadsheet import."""
+    errors: dict[str, str] = {}
+    today = date.today()
+    if birth_date is not None and birth_date > today.replace(year=today.year - MIN_MEMBER_AGE):
+        errors["id_number"] = f"会员年龄应满{MIN_MEMBER_AGE}周岁（依身份证号出生日期）"
+    if join_date is not None:
+        if join_date > today:
+            errors["join_date"] = "入会日期不能晚于今天"
+        elif birth_date is not None and join_date < birth_date:
+            errors["join_date"] = "入会日期不能早于出生日期"
+    return errors
 
 
 def create_member(ctx: RequestContext, data: dict[str, Any]) -> Member:
