@@ -10,13 +10,14 @@ PY_DIRS := $(wildcard backend workers tests infra bench)
 
 .PHONY: demo test test-backend test-frontend lint fmt typecheck system-deps venv frontend-deps frontend-build \
         migrate seed openapi bench clean
+.PHONY: openapi-check test-e2e
 
 ## make demo: the whole product on embedded defaults (data kept in .demo/)
 demo: venv frontend-build
 	$(PY) -m infra.local.demo
 
 ## make test: everything the project checks, against servers it starts itself
-test: system-deps venv frontend-deps lint test-frontend test-backend
+test: system-deps venv frontend-deps lint openapi-check test-frontend test-e2e test-backend
 
 system-deps:
 	@bash infra/local/system-deps.sh
@@ -56,6 +57,18 @@ migrate: venv
 
 seed: venv
 	$(VENV)/bin/flask --app unionhome.wsgi:app uh seed-demo
+
+## make openapi: write the OpenAPI document from the Flask app (no DB needed), regenerate the SPA's types
+openapi: venv frontend-deps
+	bash $(FRONTEND)/scripts/api-types.sh
+
+## make openapi-check: fail when frontend/src/types/api.gen.ts no longer matches the API
+openapi-check: venv frontend-deps
+	bash $(FRONTEND)/scripts/api-types.sh --check
+
+## make test-e2e: Playwright (Debian chromium) against the built SPA and real servers it starts itself
+test-e2e: venv frontend-build
+	node tests/e2e/run.mjs
 
 bench: venv
 	$(PY) -m bench.run

@@ -77,7 +77,8 @@ export function AppLayout() {
       fixedHeader
       siderWidth={216}
       locale={locale}
-      menu={{ locale: false }}
+      menu={{ locale: false, defaultOpenAll: true }}
+      breadcrumbRender={false}
       location={{ pathname: location.pathname }}
       route={{ path: '/', routes: menuData }}
       menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}

@@ -4,8 +4,9 @@
 import { type ReactNode, useEffect } from 'react';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { App as AntdApp, ConfigProvider, type ThemeConfig } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+// The ES builds: with Vite, the CommonJS `antd/locale/*` lose the nested Pagination strings.
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
 import { setErrorNotifier } from '@/lib/api-client';
 import { type Locale, useLocale } from '@/locales';
 

@@ -30,7 +30,24 @@ describe('route table → menu', () => {
 
     expect(admin.map((item) => item.path)).toEqual(['/', '/tenants']);
     expect(admin[1]?.name).toBe('t:menu.tenants');
-    expect(staff.map((item) => item.path)).toEqual(['/']);
+    expect(staff.map((item) => item.path)).toEqual(['/', '/orgs']);
+    expect(staff[1]?.routes?.map((item) => item.path)).toEqual(['/orgs/tree', '/orgs/members', '/orgs/transfers']);
+  });
+
+  it('gives every register screen the permission code its API needs', () => {
+    const byPath = Object.fromEntries(leafRoutes(appRoutes).map((route) => [route.path, route.effectiveAccess]));
+    expect(byPath).toMatchObject({
+      '/dashboard': 'reports.read',
+      '/orgs/tree': 'orgs.read',
+      '/orgs/employers': 'employers.read',
+      '/orgs/members': 'members.read',
+      '/orgs/members/:id': 'members.read',
+      '/orgs/cadres': 'cadres.read',
+      '/orgs/transfers': 'members.read',
+      '/system/users': 'users.manage',
+      '/system/audit-log': 'audit.read',
+    });
+    expect(findRoute(appRoutes, '/orgs/members/42')?.path).toBe('/orgs/members/:id');
   });
 
   it('filters group children by their own permission and drops hidden entries', () => {

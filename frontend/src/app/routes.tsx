@@ -2,7 +2,19 @@
 // the layout's side menu (layout.tsx) and the access guard (a loader per route). To add a screen,
 // add an entry here and a page under src/features/<feature>/pages/ whose default export is the page.
 import type { ComponentType, ReactNode } from 'react';
-import { ApartmentOutlined, HomeOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  ClusterOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  SettingOutlined,
+  SwapOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { matchPath } from 'react-router';
 import { paths } from '@/config/paths';
 import type { AccessRule, AccessState } from '@/lib/access';
@@ -34,6 +46,83 @@ export const appRoutes: AppRoute[] = [
     name: 'menu.home',
     icon: <HomeOutlined />,
     lazy: () => import('@/features/dashboard/pages/home'),
+  },
+  {
+    path: paths.dashboard,
+    name: 'menu.dashboard',
+    icon: <BarChartOutlined />,
+    access: 'reports.read',
+    lazy: () => import('@/features/dashboard/pages/statistics'),
+  },
+  {
+    path: '/orgs',
+    name: 'menu.register',
+    icon: <ClusterOutlined />,
+    children: [
+      {
+        path: paths.orgTree,
+        name: 'menu.orgTree',
+        icon: <ApartmentOutlined />,
+        access: 'orgs.read',
+        lazy: () => import('@/features/orgs/pages/org-tree'),
+      },
+      {
+        path: paths.employers,
+        name: 'menu.employers',
+        icon: <BankOutlined />,
+        access: 'employers.read',
+        lazy: () => import('@/features/orgs/pages/employer-list'),
+      },
+      {
+        path: paths.members,
+        name: 'menu.members',
+        icon: <TeamOutlined />,
+        access: 'members.read',
+        lazy: () => import('@/features/orgs/pages/member-list'),
+      },
+      {
+        path: `${paths.members}/:id`,
+        name: 'menu.memberDetail',
+        access: 'members.read',
+        hideInMenu: true,
+        lazy: () => import('@/features/orgs/pages/member-detail'),
+      },
+      {
+        path: paths.cadres,
+        name: 'menu.cadres',
+        icon: <IdcardOutlined />,
+        access: 'cadres.read',
+        lazy: () => import('@/features/orgs/pages/cadre-list'),
+      },
+      {
+        path: paths.transfers,
+        name: 'menu.transfers',
+        icon: <SwapOutlined />,
+        access: 'members.read',
+        lazy: () => import('@/features/orgs/pages/transfer-list'),
+      },
+    ],
+  },
+  {
+    path: '/system',
+    name: 'menu.system',
+    icon: <SettingOutlined />,
+    children: [
+      {
+        path: paths.users,
+        name: 'menu.users',
+        icon: <UserOutlined />,
+        access: 'users.manage',
+        lazy: () => import('@/features/auth/pages/user-list'),
+      },
+      {
+        path: paths.auditLog,
+        name: 'menu.auditLog',
+        icon: <AuditOutlined />,
+        access: 'audit.read',
+        lazy: () => import('@/features/auth/pages/audit-log'),
+      },
+    ],
   },
   {
     path: paths.tenants,

@@ -4,6 +4,14 @@ export const paths = {
   home: '/',
   login: '/login',
   tenants: '/tenants',
+  dashboard: '/dashboard',
+  orgTree: '/orgs/tree',
+  employers: '/orgs/employers',
+  members: '/orgs/members',
+  cadres: '/orgs/cadres',
+  transfers: '/orgs/transfers',
+  users: '/system/users',
+  auditLog: '/system/audit-log',
 } as const;
 
 /** `/login?next=<current path>` so the user lands back where they were after signing in. */

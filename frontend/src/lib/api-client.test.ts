@@ -112,4 +112,12 @@ describe('api-client', () => {
     expect(page).toEqual({ items: [{ id: 1 }, { id: 2 }], total: 42, page: 2, pageSize: 20 });
     expect(api.calls[0]?.params).toEqual({ page: 2, page_size: 20, region: '4101' });
   });
+
+  it('passes on that a total is the planner’s estimate', async () => {
+    api.on('GET', '/members', {
+      data: [{ id: 1 }],
+      headers: { 'x-pagination': JSON.stringify({ total: 1000000, total_is_estimate: true }) },
+    });
+    expect(await getPage('/members')).toEqual({ items: [{ id: 1 }], total: 1000000, page: 1, pageSize: 20, estimated: true });
+  });
 });

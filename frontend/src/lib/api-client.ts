@@ -5,7 +5,7 @@
 //   the `X-CSRF-Token` header. If there is no cookie yet, GET /auth/csrf is called first.
 // - Errors in flask-smorest's shape `{code, status, message, errors}` become an `ApiError` and, unless
 //   the request is `silent`, an antd message. 401 sends the user to the login page.
-import axios, { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, AxiosHeaders, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { message as staticMessage } from 'antd';
 import { env } from '@/config/env';
 import { loginPath, paths } from '@/config/paths';
@@ -248,6 +248,8 @@ apiClient.interceptors.response.use(
 
 export interface PaginationMeta {
   total: number;
+  /** Past ~10,000 matching rows the server gives the planner's estimate instead of an exact count. */
+  total_is_estimate?: boolean;
   total_pages?: number;
   first_page?: number;
   last_page?: number;
@@ -259,6 +261,8 @@ export interface PaginationMeta {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** `total` is the database's estimate (large lists), not an exact count. */
+  estimated?: boolean;
   page: number;
   pageSize: number;
 }
@@ -293,5 +297,26 @@ export async function getPage<T>(url: string, params: PageParams = {}): Promise<
   }
   const response = await apiClient.get<T[]>(url, { params: query });
   const meta = readPagination(response, response.data.length);
-  return { items: response.data, total: meta.total, page, pageSize };
+  return { items: response.data, total: meta.total, page, pageSize, ...(meta.total_is_estimate ? { estimated: true } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimistic concurrency (flask-smorest ETags): GET answers with `ETag`, PATCH/DELETE send it back
+// in `If-Match`; a stale one gets 412 ("该记录已被他人修改，请刷新后重试"), a missing one 428.
+
+export interface WithEtag<T> {
+  data: T;
+  /** The `ETag` response header, verbatim (quotes included), or null when the server sent none. */
+  etag: string | null;
+}
+
+export async function getWithEtag<T>(url: string, config: AxiosRequestConfig = {}): Promise<WithEtag<T>> {
+  const response = await apiClient.get<T>(url, config);
+  const raw: unknown = response.headers.etag;
+  return { data: response.data, etag: typeof raw === 'string' && raw ? raw : null };
+}
+
+/** Headers for a conditional update or delete. */
+export function ifMatch(etag: string | null | undefined): Record<string, string> {
+  return etag ? { 'If-Match': etag } : {};
 }

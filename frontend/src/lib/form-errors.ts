@@ -75,3 +75,26 @@ export function applyFormErrors(
   if (fields.length) form.setFields(fields);
   return { fields, general };
 }
+
+/**
+ * The catch branch of a form submit: field errors go on the fields; errors that belong to no field
+ * (or a 422 without field details) go to `notify`. Anything else was already shown by the API
+ * client. Returns true when the error was a validation error.
+ */
+export function reportFormError(
+  form: Pick<FormInstance, 'setFields' | 'getFieldsValue'>,
+  error: unknown,
+  notify: (text: string) => void,
+  options: { knownFields?: string[] } = {},
+): boolean {
+  const applied = applyFormErrors(form, error, options);
+  if (applied) {
+    if (applied.general.length) notify(applied.general.join('；'));
+    return true;
+  }
+  if (isApiError(error) && error.status === 422) {
+    notify(error.message);
+    return true;
+  }
+  return false;
+}

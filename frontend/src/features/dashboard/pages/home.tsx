@@ -1,16 +1,38 @@
-import { ApiOutlined, FileTextOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  ApiOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  FileTextOutlined,
+  IdcardOutlined,
+  SwapOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { PageContainer } from '@ant-design/pro-components';
-import { Alert, Button, Card, Col, Descriptions, List, Row, Statistic, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, List, Row, Space, Statistic, Typography } from 'antd';
 import { Link } from 'react-router';
 import { env } from '@/config/env';
 import { paths } from '@/config/paths';
-import { roleLabel, useMe } from '@/lib/access';
+import { buildAccess, roleLabel, useMe } from '@/lib/access';
 import { useT } from '@/locales';
+import { useIndicators } from '../api/indicators';
+import { IndicatorCards } from '../components/indicator-cards';
 import { dashboardMessages } from '../locales';
 
 export default function HomePage() {
   const t = useT(dashboardMessages);
   const me = useMe();
+  const access = buildAccess(me);
+  const canReports = access.can('reports.read');
+  const indicators = useIndicators(undefined, canReports);
+  const shortcuts = [
+    { to: paths.orgTree, icon: <ApartmentOutlined />, label: t('menu.orgTree'), can: 'orgs.read' },
+    { to: paths.members, icon: <TeamOutlined />, label: t('menu.members'), can: 'members.read' },
+    { to: paths.employers, icon: <BankOutlined />, label: t('menu.employers'), can: 'employers.read' },
+    { to: paths.cadres, icon: <IdcardOutlined />, label: t('menu.cadres'), can: 'cadres.read' },
+    { to: paths.transfers, icon: <SwapOutlined />, label: t('menu.transfers'), can: 'members.read' },
+    { to: paths.dashboard, icon: <BarChartOutlined />, label: t('menu.dashboard'), can: 'reports.read' },
+  ].filter((item) => access.can(item.can));
   const scopeText = me.scope
     ? `${me.scope.org_name}${me.scope.is_root ? t('dashboard.scopeRoot') : ''}`
     : t('common.none');
@@ -63,8 +85,32 @@ export default function HomePage() {
             />
           </Card>
         </Col>
+        {canReports && indicators.data ? (
+          <Col span={24}>
+            <Card
+              title={t('dashboard.home.keyNumbers')}
+              extra={<Link to={paths.dashboard}>{t('dashboard.home.moreStats')}</Link>}
+              data-testid="home-indicators"
+            >
+              <IndicatorCards totals={indicators.data.totals} />
+            </Card>
+          </Col>
+        ) : null}
+        {shortcuts.length ? (
+          <Col span={24}>
+            <Card title={t('dashboard.home.shortcuts')}>
+              <Space wrap size={12}>
+                {shortcuts.map((item) => (
+                  <Link key={item.to} to={item.to}>
+                    <Button icon={item.icon}>{item.label}</Button>
+                  </Link>
+                ))}
+              </Space>
+            </Card>
+          </Col>
+        ) : null}
         <Col span={24}>
-          <Card title={t('dashboard.developer')}>
+          <Card title={t('dashboard.developer')} size="small">
             <List
               itemLayout="horizontal"
               dataSource={[
