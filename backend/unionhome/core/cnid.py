@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from random import Random
 from typing import Literal
 
+from .clock import today as china_today
+
 Gender = Literal["M", "F"]
 
 # Full-width forms U+FF01..U+FF5E map onto ASCII 0x21..0x7E; U+3000 is the ideographic space.
@@ -140,7 +142,7 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
         if digits is None:
             raise InvalidIdNumber(_ID_NUMERIC, "stored_as_number")
         try:
-            return _parse_id_text(digits, today or date.today())
+            return _parse_id_text(digits, today or china_today())
         except InvalidIdNumber:
             if len(digits) >= 16:  # a long number that fails: digits lost in the spreadsheet
                 raise InvalidIdNumber(_ID_NUMERIC, "stored_as_number") from None
@@ -150,7 +152,7 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
     text = normalize_code(str(raw))
     if _NUMBER_TEXT.fullmatch(text):
         raise InvalidIdNumber(_ID_NUMERIC, "stored_as_number")
-    return _parse_id_text(text, today or date.today())
+    return _parse_id_text(text, today or china_today())
 
 
 def _parse_id_text(text: str, today: date) -> IdNumber:

@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import unquote
@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from unionhome.core.audit import AuditLog
+from unionhome.core.clock import today as china_today
 from unionhome.core.tenancy import tenant_context
 from unionhome.extensions import db
 
@@ -88,7 +89,7 @@ def expected_block(c: Any, node_id: int) -> dict[str, Any]:
     staff = sum(e["staff_count"] for e in employers if e["union_status"] in FOUNDED and e["covering_org_id"] in ids)
     cadres = list_all(c, f"/api/v1/cadres?under={node_id}&is_current=true")
     active = [o for o in orgs if o["is_active"]]
-    today = date.today().isoformat()
+    today = china_today().isoformat()
     return {
         "founding_25_plus": founding([e for e in employers if e["staff_count"] >= 25]),
         "founding_all": founding(employers),
@@ -180,7 +181,7 @@ def test_indicators_equal_independent_counts(login_as, role):
     node_id = scope_org_id(c)
     result = indicators(c)
     assert result["org"]["id"] == node_id
-    assert result["as_of"] == date.today().isoformat()
+    assert result["as_of"] == china_today().isoformat()
     assert comparable(result["totals"]) == expected_block(c, node_id)
     if role == "federation_admin":
         t = result["totals"]
@@ -292,7 +293,7 @@ def test_form_layout_and_row_count(login_as, code):
     ws = wb.active
     assert ws["A1"].value == f"{root_name} {title}"
     assert ws["A1"].font.bold
-    assert "填报单位：" + root_name in ws["A2"].value and date.today().isoformat() in ws["A2"].value
+    assert "填报单位：" + root_name in ws["A2"].value and china_today().isoformat() in ws["A2"].value
     merged = {str(r) for r in ws.merged_cells.ranges}
     last = openpyxl.utils.get_column_letter(len(headers))
     assert {f"A1:{last}1", f"A2:{last}2"} <= merged
@@ -401,7 +402,7 @@ def test_transfer_form_date_filters(login_as):
     c = login_as("federation_admin")
     orgs = c.get("/api/v1/orgs?org_type=grassroots&page_size=5").get_json()
     member = c.get(f"/api/v1/members?org_id={orgs[0]['id']}&page_size=1").get_json()[0]
-    when = date.today() - timedelta(days=1)
+    when = china_today() - timedelta(days=1)
     resp = c.post(f"/api/v1/members/{member['id']}/transfers",
                   {"to_org_id": orgs[1]["id"], "transfer_date": when.isoformat(), "reason": "工作调动"})
     assert resp.status_code == 201, resp.get_json()

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from ....core import audit
+from ....core.clock import today as china_today
 from ....core.cnid import mask_id_number
 from ....core.db import transaction
 from ....core.pii import get_cipher
@@ -83,7 +84,7 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 def _write(form_code: str, form_title: str, node: Org, scope_name: str, columns: Sequence[Column],
            rows: Iterable[Sequence[Any]]) -> Export:
     """Stream `rows` (without 序号, which is added here) into a one-sheet workbook."""
-    today = date.today()
+    today = china_today()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=form_title[:31])
     last = get_column_letter(len(columns))

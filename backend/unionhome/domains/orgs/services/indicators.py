@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ....core.clock import today as china_today
 from ....core.errors import NotFound
 from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id
@@ -233,7 +234,7 @@ def compute(ctx: RequestContext, org_id: int | None = None, *, today: date | Non
     direct child plus the node's own row (see the module docstring for the definitions)."""
     node = report_root(ctx, org_id)
     tid = current_tenant_id()
-    today = today or date.today()
+    today = today or china_today()
     rows = _collect(tid, node.path, today)
 
     type_order = {t: i for i, t in enumerate(ORG_TYPES)}

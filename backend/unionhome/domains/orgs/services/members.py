@@ -10,6 +10,7 @@ from sqlalchemy import Select, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ....core import audit
+from ....core.clock import today as china_today
 from ....core.cnid import InvalidIdNumber, InvalidMobile, mask_id_number, parse_id_number, parse_mobile
 from ....core.db import transaction
 from ....core.errors import NotFound, ValidationFailed
@@ -215,7 +216,7 @@ MIN_MEMBER_AGE = 14
 def member_rule_errors(birth_date: date | None, join_date: date | None) -> dict[str, str]:
     """The date rules of a member, shared by the form (`_validate`) and the spreadsheet import."""
     errors: dict[str, str] = {}
-    today = date.today()
+    today = china_today()
     if birth_date is not None and birth_date > today.replace(year=today.year - MIN_MEMBER_AGE):
         errors["id_number"] = f"会员年龄应满{MIN_MEMBER_AGE}周岁（依身份证号出生日期）"
     if join_date is not None:
@@ -274,7 +275,7 @@ def transfer_member(ctx: RequestContext, member: Member, data: dict[str, Any]) -
             raise ValidationFailed({"to_org_id": "转入工会与当前所属工会相同"})
         if member.status != "active":
             raise ValidationFailed({"to_org_id": "只有在籍会员可以办理接转"})
-        if data["transfer_date"] > date.today():
+        if data["transfer_date"] > china_today():
             raise ValidationFailed({"transfer_date": "接转日期不能晚于今天"})
         if member.join_date and data["transfer_date"] < member.join_date:
             raise ValidationFailed({"transfer_date": "接转日期不能早于入会日期"})
