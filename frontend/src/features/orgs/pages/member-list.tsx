@@ -64,7 +64,7 @@ export default function MemberListPage() {
         </a>
       ),
     },
-    { title: t('orgs.members.idNumber'), dataIndex: 'id_number_masked', hideInSearch: true, width: 170 },
+    { title: t('orgs.members.idNumber'), dataIndex: 'id_number_masked', hideInSearch: true, width: 160 },
     {
       title: t('orgs.members.gender'),
       dataIndex: 'gender',
@@ -73,8 +73,8 @@ export default function MemberListPage() {
       width: 76,
     },
     { title: t('orgs.members.birthDate'), dataIndex: 'birth_date', key: 'birth_date', valueType: 'date', sorter: true, hideInSearch: true, width: 110 },
-    { title: t('orgs.members.mobile'), dataIndex: 'mobile', hideInSearch: true, width: 120 },
-    { title: t('orgs.members.org'), dataIndex: 'org_name', hideInSearch: true, ellipsis: true, width: 210 },
+    { title: t('orgs.members.mobile'), dataIndex: 'mobile', hideInSearch: true, width: 116 },
+    { title: t('orgs.members.org'), dataIndex: 'org_name', hideInSearch: true, ellipsis: true, width: 180 },
     { title: t('orgs.members.employer'), dataIndex: 'employer_name', key: 'employer_name', hideInSearch: true, ellipsis: true, width: 180 },
     {
       title: t('orgs.members.joinDate'),
@@ -96,7 +96,7 @@ export default function MemberListPage() {
       dataIndex: 'employment_type',
       valueType: 'select',
       valueEnum: codes.valueEnum('employment_types'),
-      width: 100,
+      width: 90,
     },
     {
       title: t('orgs.members.cardStatus'),
@@ -155,7 +155,7 @@ export default function MemberListPage() {
         form={{ initialValues: initialUnder ? { under: initialUnder } : undefined }}
         search={{ labelWidth: 'auto', defaultCollapsed: true }}
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: showTotal(t, estimated) }}
-        scroll={{ x: 1020 }}
+        scroll={{ x: 1010 }}
         columnsState={{ defaultValue: { birth_date: { show: false }, employer_name: { show: false }, member_card_status: { show: false } } }}
         dateFormatter="string"
         options={{ reload: true, density: true, setting: true }}
