@@ -9,7 +9,9 @@ def register_models() -> None:
     """Import every model module so the metadata (and Alembic) knows all tables."""
     from ..core import audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .condolence import models as _condolence  # noqa: F401
     from .evidence import models as _evidence  # noqa: F401
+    from .hardship import models as _hardship  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .orgs import models as _orgs  # noqa: F401
     from .orgs.imports import models as _imports  # noqa: F401
