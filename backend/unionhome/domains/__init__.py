@@ -20,10 +20,12 @@ def register_models() -> None:
 
 def register_blueprints(api: Any) -> None:
     from .auth.routes import blp as auth_blp
+    from .condolence.routes import blp as condolence_blp
     from .evidence.routes import blp as evidence_blp
+    from .hardship.routes import blp as hardship_blp
     from .jobs.routes import blp as jobs_blp
     from .orgs.routes import blp as orgs_blp
     from .tenants.routes import blp as tenants_blp
 
-    for blp in (auth_blp, tenants_blp, orgs_blp, jobs_blp, evidence_blp):
+    for blp in (auth_blp, tenants_blp, orgs_blp, jobs_blp, evidence_blp, hardship_blp, condolence_blp):
         api.register_blueprint(blp)

@@ -20,11 +20,22 @@ REPORTS_READ = "reports.read"
 FUNDS_READ = "funds.read"
 COMPETITIONS_SCORE = "competitions.score"
 JOBS_READ = "jobs.read"
+# Hardship file (困难职工档案): health and income details are visible only with HARDSHIP_READ.
+HARDSHIP_READ = "hardship.read"
+HARDSHIP_WRITE = "hardship.write"  # apply/nominate, verification visits, reviews, relief records
+HARDSHIP_APPROVE = "hardship.approve"  # file (建档), exit (退档), reject; the county's policy
+HARDSHIP_REVEAL_PII = "hardship.reveal_pii"
+# Festival condolence (节日慰问)
+CONDOLENCE_READ = "condolence.read"
+CONDOLENCE_NOMINATE = "condolence.nominate"  # a union nominates households of its subtree
+CONDOLENCE_REVIEW = "condolence.review"  # approve/reject/return lines of the subtree (grassroots, township)
+CONDOLENCE_MANAGE = "condolence.manage"  # the county: campaigns, final approval and balancing, notice, pay
 
 TENANT_PERMISSIONS = (
     USERS_MANAGE, AUDIT_READ, ORGS_READ, ORGS_WRITE, EMPLOYERS_READ, EMPLOYERS_WRITE, MEMBERS_READ,
     MEMBERS_WRITE, MEMBERS_TRANSFER, MEMBERS_REVEAL_PII, CADRES_READ, CADRES_WRITE, REPORTS_READ,
-    FUNDS_READ, COMPETITIONS_SCORE, JOBS_READ,
+    FUNDS_READ, COMPETITIONS_SCORE, JOBS_READ, HARDSHIP_READ, HARDSHIP_WRITE, HARDSHIP_APPROVE,
+    HARDSHIP_REVEAL_PII, CONDOLENCE_READ, CONDOLENCE_NOMINATE, CONDOLENCE_REVIEW, CONDOLENCE_MANAGE,
 )
 
 ROLE_LABELS = {
@@ -45,10 +56,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "org_staff": frozenset({
         ORGS_READ, ORGS_WRITE, EMPLOYERS_READ, EMPLOYERS_WRITE, MEMBERS_READ, MEMBERS_WRITE,
         MEMBERS_TRANSFER, CADRES_READ, CADRES_WRITE, REPORTS_READ, JOBS_READ,
+        HARDSHIP_READ, HARDSHIP_WRITE, CONDOLENCE_READ, CONDOLENCE_NOMINATE, CONDOLENCE_REVIEW,
     }),
     "grassroots_chair": frozenset({
         ORGS_READ, EMPLOYERS_READ, MEMBERS_READ, MEMBERS_WRITE, MEMBERS_TRANSFER, CADRES_READ, CADRES_WRITE,
-        REPORTS_READ, JOBS_READ,
+        REPORTS_READ, JOBS_READ, HARDSHIP_READ, HARDSHIP_WRITE, CONDOLENCE_READ, CONDOLENCE_NOMINATE,
+        CONDOLENCE_REVIEW,
     }),
     "grid_officer": frozenset({ORGS_READ, EMPLOYERS_READ, EMPLOYERS_WRITE, MEMBERS_READ, CADRES_READ, REPORTS_READ}),
     "auditor": frozenset({ORGS_READ, EMPLOYERS_READ, FUNDS_READ, REPORTS_READ, AUDIT_READ}),

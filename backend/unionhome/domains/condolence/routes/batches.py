@@ -1,0 +1,5 @@
+"""Condolence API: batches (views are added as the stage is built)."""
+
+from __future__ import annotations
+
+from . import blp  # noqa: F401

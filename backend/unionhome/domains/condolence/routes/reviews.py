@@ -1,0 +1,5 @@
+"""Condolence API: reviews (views are added as the stage is built)."""
+
+from __future__ import annotations
+
+from . import blp  # noqa: F401
