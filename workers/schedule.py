@@ -24,7 +24,15 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     # Re-hash evidence not checked for EVIDENCE_SCRUB_AFTER_DAYS: bytes changed in S3 become "tampered".
     PeriodicJob(id="evidence.scrub", func="unionhome.domains.evidence.jobs.scrub_evidence", interval_s=86400,
                 queue="long", timeout_s=300),
+    # Imports whose job ended without finishing them are closed; rows staged by runs that are not
+    # running any more are deleted; unused local working copies of uploads are removed.
+    PeriodicJob(id="imports.cleanup", func="unionhome.domains.orgs.imports.jobs.cleanup_imports", interval_s=3600,
+                queue="default", timeout_s=600),
     # Uploads announced but never confirmed stop counting against the tenant's quota.
     PeriodicJob(id="evidence.expire_stale_uploads", func="unionhome.domains.evidence.jobs.expire_stale_uploads",
+                interval_s=3600, queue="default", timeout_s=300),
+    # Filed hardship households whose review is due within the policy's reminder window or overdue are
+    # marked reminded (once per day; the 待复核 list and badge read the due dates themselves).
+    PeriodicJob(id="hardship.remind_reviews", func="unionhome.domains.hardship.jobs.remind_reviews",
                 interval_s=3600, queue="default", timeout_s=300),
 )

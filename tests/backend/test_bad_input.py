@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.backend.condolence.workflow_fixtures import seed_workflow_rows
 from unionhome.core.jobs import start_job
 from unionhome.core.tenancy import tenant_context
 from unionhome.domains.evidence.models import EvidenceBundle
@@ -19,6 +20,9 @@ from unionhome.extensions import db
 
 pytestmark = pytest.mark.integration
 
+# The condolence workflow's path ids: rows of every workflow table, seeded once per tenant.
+WORKFLOW_PARAMS = ("campaign_id", "batch_id", "line_id", "notice_id", "objection_id", "visit_group_id", "visit_id",
+                   "payment_batch_id")
 WRONG_VALUES = [{"nested": True}, ["list"], "x" * 5000, -1, 10**20, True, None, "２０２４年１３月"]
 
 
@@ -45,6 +49,11 @@ def _real_url(client, path: str) -> str:
         ids["import_id"] = _an_import(client)
     if "{job_id}" in path:
         ids["job_id"] = _job_id(client)
+    if "{household_id}" in path or "{policy_id}" in path:
+        ids["household_id"] = client.get("/api/v1/hardship/households?status=filed&page_size=1").get_json()[0]["id"]
+        ids["policy_id"] = client.get("/api/v1/hardship/policies?page_size=1").get_json()[0]["id"]
+    if any(f"{{{name}}}" in path for name in WORKFLOW_PARAMS):
+        ids.update(seed_workflow_rows(client.get("/api/v1/me").get_json()["tenant"]["id"]))
     return re.sub(r"{([^}]+)}", lambda m: str(ids[m.group(1)]), path)
 
 

@@ -10,10 +10,20 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.backend.condolence.workflow_fixtures import seed_workflow_rows
 from unionhome.core.jobs import start_job
 from unionhome.core.tenancy import tenant_context
 from unionhome.domains.auth.models import User
+from unionhome.domains.condolence.models import CondolenceBatch, CondolenceCampaign, CondolenceLine
+from unionhome.domains.condolence.workflow_models import (
+    CondolenceNotice,
+    CondolenceObjection,
+    CondolencePaymentBatch,
+    CondolenceVisit,
+    CondolenceVisitGroup,
+)
 from unionhome.domains.evidence.models import EvidenceBundle, EvidenceItem
+from unionhome.domains.hardship.models import HardshipHousehold, HardshipPolicy, HardshipRelief
 from unionhome.domains.jobs.models import Job
 from unionhome.domains.orgs.imports.models import ImportBatch
 from unionhome.domains.orgs.models import Cadre, Employer, Member, MemberTransfer, Org
@@ -21,12 +31,21 @@ from unionhome.extensions import db
 
 pytestmark = pytest.mark.integration
 
-PARAM_MODELS = {"org_id": Org, "employer_id": Employer, "member_id": Member, "cadre_id": Cadre, "user_id": User,
+PARAM_MODELS = {"household_id": HardshipHousehold, "policy_id": HardshipPolicy,
+                "org_id": Org, "employer_id": Employer, "member_id": Member, "cadre_id": Cadre, "user_id": User,
                 "evidence_id": EvidenceItem, "bundle_id": EvidenceBundle, "job_id": Job, "import_id": ImportBatch}
-LIST_MODELS = {"/api/v1/orgs": Org, "/api/v1/employers": Employer, "/api/v1/members": Member,
+LIST_MODELS = {"/api/v1/hardship/households": HardshipHousehold, "/api/v1/hardship/reliefs": HardshipRelief,
+               "/api/v1/hardship/policies": HardshipPolicy, "/api/v1/hardship/reviews-due": HardshipHousehold,
+               "/api/v1/orgs": Org, "/api/v1/employers": Employer, "/api/v1/members": Member,
                "/api/v1/cadres": Cadre, "/api/v1/users": User, "/api/v1/member-transfers": MemberTransfer,
                "/api/v1/evidence": EvidenceItem, "/api/v1/evidence/bundles": EvidenceBundle, "/api/v1/jobs": Job,
-               "/api/v1/imports": ImportBatch}
+               "/api/v1/imports": ImportBatch, "/api/v1/condolence/campaigns": CondolenceCampaign}
+# The condolence workflow (rows seeded by seed_workflow_rows: the demo has no notices, visits or payments)
+PARAM_MODELS.update({
+    "campaign_id": CondolenceCampaign, "batch_id": CondolenceBatch, "line_id": CondolenceLine,
+    "notice_id": CondolenceNotice, "objection_id": CondolenceObjection, "visit_group_id": CondolenceVisitGroup,
+    "visit_id": CondolenceVisit, "payment_batch_id": CondolencePaymentBatch,
+})
 
 
 def test_openapi_document_and_docs_page(client):
@@ -82,6 +101,7 @@ def test_every_endpoint_answers_404_for_other_tenant_ids(login_as):
     _upload_import(a)  # tenant A has an import batch to probe for
     a_tenant = a.get("/api/v1/me").get_json()["tenant"]["id"]
     _seed_evidence(a)
+    seed_workflow_rows(a_tenant)
     a_ids = _tenant_a_ids(a_tenant)
     spec = b.get("/api/openapi.json").get_json()
     probed = 0

@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 TABLES = ['hardship_policies', 'hardship_households', 'hardship_household_members', 'hardship_visits',
-          'hardship_reliefs']
+          'hardship_reliefs', 'hardship_active_persons', 'import_hardship_rows']
 
 
 def upgrade():
@@ -82,6 +82,8 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('rule_code', sa.String(length=20), nullable=True),
+    sa.Column('claimed_rule', sa.String(length=20), nullable=True),
+    sa.Column('exit_recommended', sa.Boolean(), server_default=sa.text('false'), nullable=False),
     sa.Column('policy_id', sa.BigInteger(), nullable=True),
     sa.Column('applied_on', sa.Date(), nullable=False),
     sa.Column('verified_on', sa.Date(), nullable=True),
@@ -108,9 +110,22 @@ def upgrade():
     with op.batch_alter_table('hardship_households', schema=None) as batch_op:
         batch_op.create_index('ix_hardship_households_category', ['tenant_id', 'category'], unique=False)
         batch_op.create_index('ix_hardship_households_head', ['tenant_id', 'head_id_hash'], unique=False)
+        batch_op.create_index('ix_hardship_households_last4', ['tenant_id', 'head_id_last4'], unique=False)
         batch_op.create_index('ix_hardship_households_org', ['tenant_id', 'org_id', 'id'], unique=False)
         batch_op.create_index('ix_hardship_households_status_due', ['tenant_id', 'status', 'next_review_due'], unique=False)
         batch_op.create_index('uq_hardship_households_active_head', ['tenant_id', 'head_id_hash'], unique=True, postgresql_where=sa.text("status IN ('candidate', 'verified', 'filed')"))
+
+    op.create_table('hardship_active_persons',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id_hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('household_id', sa.BigInteger(), nullable=False),
+    sa.Column('role', sa.String(length=10), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'household_id'], ['hardship_households.tenant_id', 'hardship_households.id'], name=op.f('fk_hardship_active_persons_tenant_id_household_id_hardship_households'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_hardship_active_persons_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id_hash', name=op.f('pk_hardship_active_persons'))
+    )
+    op.create_index('ix_hardship_active_persons_household', 'hardship_active_persons', ['tenant_id', 'household_id'], unique=False)
 
     op.create_table('hardship_household_members',
     sa.Column('tenant_id', sa.BigInteger(), nullable=False),
@@ -184,6 +199,47 @@ def upgrade():
     with op.batch_alter_table('hardship_visits', schema=None) as batch_op:
         batch_op.create_index('ix_hardship_visits_household', ['tenant_id', 'household_id', 'visited_on'], unique=False)
 
+    op.create_table('import_hardship_rows',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('batch_id', sa.BigInteger(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('key', sa.LargeBinary(), nullable=False),
+    sa.Column('digest', sa.String(length=32), nullable=False),
+    sa.Column('ok', sa.Boolean(), server_default=sa.text('true'), nullable=False),
+    sa.Column('existing_id', sa.BigInteger(), nullable=True),
+    sa.Column('id_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('region_code', sa.Text(), nullable=True),
+    sa.Column('last4', sa.Text(), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('gender', sa.Text(), nullable=True),
+    sa.Column('name', sa.Text(), nullable=True),
+    sa.Column('org_id', sa.BigInteger(), nullable=True),
+    sa.Column('file_no', sa.Text(), nullable=True),
+    sa.Column('employer_name', sa.Text(), nullable=True),
+    sa.Column('category', sa.Text(), nullable=True),
+    sa.Column('causes', sa.Text(), nullable=True),
+    sa.Column('marital_status', sa.Text(), nullable=True),
+    sa.Column('household_size', sa.Integer(), nullable=True),
+    sa.Column('household_income_fen', sa.BigInteger(), nullable=True),
+    sa.Column('per_capita_income_fen', sa.BigInteger(), nullable=True),
+    sa.Column('self_paid_medical_fen', sa.BigInteger(), nullable=True),
+    sa.Column('disaster_loss_fen', sa.BigInteger(), nullable=True),
+    sa.Column('mobile', sa.Text(), nullable=True),
+    sa.Column('address', sa.Text(), nullable=True),
+    sa.Column('bank_card_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('bank_card_hash', sa.LargeBinary(), nullable=True),
+    sa.Column('bank_card_last4', sa.Text(), nullable=True),
+    sa.Column('bank_name', sa.Text(), nullable=True),
+    sa.Column('filed_on', sa.Date(), nullable=True),
+    sa.Column('next_review_due', sa.Date(), nullable=True),
+    sa.Column('policy_id', sa.BigInteger(), nullable=True),
+    sa.Column('rule_code', sa.Text(), nullable=True),
+    sa.Column('remark', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id', 'batch_id'], ['import_batches.tenant_id', 'import_batches.id'], name='fk_import_hardship_rows_batch', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_import_hardship_rows_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('tenant_id', 'batch_id', 'row_no', name=op.f('pk_import_hardship_rows'))
+    )
+
     # ### end Alembic commands ###
 
     role = current_app.config["APP_DB_ROLE"]
@@ -197,6 +253,7 @@ def downgrade():
     with op.batch_alter_table('hardship_visits', schema=None) as batch_op:
         batch_op.drop_index('ix_hardship_visits_household')
 
+    op.drop_table('import_hardship_rows')
     op.drop_table('hardship_visits')
     with op.batch_alter_table('hardship_reliefs', schema=None) as batch_op:
         batch_op.drop_index('ix_hardship_reliefs_kind_paid')
@@ -208,11 +265,14 @@ def downgrade():
         batch_op.drop_index('ix_hardship_household_members_household')
 
     op.drop_table('hardship_household_members')
+    op.drop_index('ix_hardship_active_persons_household', table_name='hardship_active_persons')
+    op.drop_table('hardship_active_persons')
     with op.batch_alter_table('hardship_households', schema=None) as batch_op:
         batch_op.drop_index('uq_hardship_households_active_head', postgresql_where=sa.text("status IN ('candidate', 'verified', 'filed')"))
         batch_op.drop_index('ix_hardship_households_status_due')
         batch_op.drop_index('ix_hardship_households_org')
         batch_op.drop_index('ix_hardship_households_head')
+        batch_op.drop_index('ix_hardship_households_last4')
         batch_op.drop_index('ix_hardship_households_category')
 
     op.drop_table('hardship_households')

@@ -21,7 +21,9 @@ from ..domains.auth.models import User
 from ..domains.orgs.models import Cadre, Employer, Member, MemberTransfer, Org
 from ..domains.tenants.models import Tenant
 from ..extensions import db
+from .condolence import seed_condolence
 from .county import generate_county
+from .hardship import seed_hardship
 from .profiles import HUOJIA, XINXIANG, CountyProfile, CountySizes
 from .records import County
 
@@ -96,6 +98,9 @@ def load_county(code: str, profile: CountyProfile, seed: int, province: str, cit
     with tenant_context(tenant_id), transaction():
         ids = _insert_county(tenant_id, county)
         _insert_users(tenant_id, code, county, ids)
+        seed_hardship(tenant_id, county, ids["orgs"], ids["members"], seed)
+    with tenant_context(tenant_id):
+        seed_condolence(tenant_id, seed, profile.as_of)
     log.info("loaded demo tenant %s: %d orgs, %d employers, %d members", code, len(county.orgs),
              len(county.employers), len(county.members))
     return logins

@@ -10,6 +10,7 @@ def register_models() -> None:
     from ..core import audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .condolence import models as _condolence  # noqa: F401
+    from .condolence import workflow_models as _condolence_workflow  # noqa: F401
     from .evidence import models as _evidence  # noqa: F401
     from .hardship import models as _hardship  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401

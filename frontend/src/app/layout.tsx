@@ -1,6 +1,6 @@
 // The signed-in shell: ProLayout with the side menu from the route table (filtered by access) and
 // a header that says where the user stands: tenant, org scope, name and role, language, account.
-import { Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { BankOutlined, ClusterOutlined, UserOutlined } from '@ant-design/icons';
 import { ProLayout } from '@ant-design/pro-components';
 import { Grid, Space, Tag, Typography } from 'antd';
@@ -8,12 +8,19 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '@/components/language-switch';
 import { Logo } from '@/components/logo';
 import { PageLoading } from '@/components/page-loading';
+import { type RecordPanels, RecordPanelsProvider } from '@/components/record-panels';
 import { paths } from '@/config/paths';
 import { buildAccess, type Me, roleLabel, useMe } from '@/lib/access';
 import { type TFunction, useLocale, useT } from '@/locales';
 import { AccountMenu } from '@/features/auth/components/account-menu';
+import { RunningJobsIndicator } from '@/features/jobs/components/running-jobs-indicator';
 import { TenantSwitcher } from '@/features/tenants/components/tenant-switcher';
 import { appRoutes, findRoute, menuFromRoutes } from './routes';
+
+// Panels that features show on other features' records (<RecordPanel name="evidence" …/>).
+const recordPanels: RecordPanels = {
+  evidence: lazy(() => import('@/features/evidence/components/evidence-panel')),
+};
 
 function scopeLabel(me: Me, t: TFunction): string | null {
   if (!me.scope) return null;
@@ -85,6 +92,7 @@ export function AppLayout() {
       onMenuHeaderClick={() => void navigate(paths.home)}
       token={{ header: { heightLayoutHeader: 56 } }}
       actionsRender={() => [
+        <RunningJobsIndicator key="jobs" enabled={!!me.tenant} />,
         <HeaderContext key="context" me={me} />,
         <TenantSwitcher key="tenant-switch" />,
         <LanguageSwitch key="lang" />,
@@ -103,9 +111,11 @@ export function AppLayout() {
         render: (_props, dom) => <AccountMenu mustChangePassword={me.user.must_change_password}>{dom}</AccountMenu>,
       }}
     >
-      <Suspense fallback={<PageLoading />}>
-        <Outlet />
-      </Suspense>
+      <RecordPanelsProvider value={recordPanels}>
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
+      </RecordPanelsProvider>
     </ProLayout>
   );
 }

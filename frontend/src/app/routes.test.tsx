@@ -30,8 +30,10 @@ describe('route table → menu', () => {
 
     expect(admin.map((item) => item.path)).toEqual(['/', '/tenants']);
     expect(admin[1]?.name).toBe('t:menu.tenants');
-    expect(staff.map((item) => item.path)).toEqual(['/', '/orgs']);
+    expect(staff.map((item) => item.path)).toEqual(['/', '/orgs', '/data']);
     expect(staff[1]?.routes?.map((item) => item.path)).toEqual(['/orgs/tree', '/orgs/members', '/orgs/transfers']);
+    // no members.write / employers.write: no 数据导入; evidence and jobs follow what the user may read
+    expect(staff[2]?.routes?.map((item) => item.path)).toEqual(['/data/evidence', '/data/jobs']);
   });
 
   it('gives every register screen the permission code its API needs', () => {

@@ -1032,7 +1032,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "members" | "employers";
+                    kind?: "members" | "employers" | "hardship_households";
                     status?: "pending" | "validating" | "validated" | "invalid" | "committing" | "committed" | "rejected" | "failed" | "cancelled";
                     page?: number;
                     page_size?: number;
@@ -1226,6 +1226,51 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A blank workbook for an import `kind`: the headers the import reads (required ones in yellow,
+         *     with a comment each), the number-like columns (ID number, credit code, phone) formatted as text
+         *     so Excel keeps every digit, and a 填写说明 sheet with every column's rules and the other header
+         *     names it also accepts. Needs the kind's write permission.
+         */
+        get: {
+            parameters: {
+                query: {
+                    kind: "members" | "employers" | "hardship_households";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a blank import workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1623,6 +1668,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Indicators"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/indicators/members-over-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 会员人数变化: monthly joins, transfers in/out, leaves and net change of a subtree over the
+         *     last `months` months (default 24, the current month included, Beijing time), with the active
+         *     members at the end of each month.
+         * @description The subtree is `org_id` and everything below it (default: the user's scope; outside the scope
+         *     or another tenant's: 404). `joined`: join_date in the month, first union (before any transfer)
+         *     in the subtree; members without a join date count as members from before the first month.
+         *     `transferred_in`/`transferred_out`: transfers dated in the month that cross the subtree's
+         *     boundary. `left`: members now lapsed (退会) or transferred out of the county, dated by the last
+         *     change of their record (no leave date is kept). `members_end` is counted back from today's
+         *     active members: the previous month's end = this month's end − this month's net.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description top of the subtree (must lie in the user's scope; default: the top of the scope) */
+                    org_id?: number;
+                    /** @description how many months, the current one included (default 24) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MembersOverTime"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -2678,6 +2777,4105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hardship/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hardship file in the user's subtree (ID and bank card numbers masked). `q`: name prefix,
+         *     full ID number, last 4 ID digits or file number; `under`: a township's (or any org's) subtree;
+         *     `review_overdue`: filed households past their review date.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description name prefix, full ID number, last 4 ID digits or file number */
+                    q?: string;
+                    status?: "candidate" | "verified" | "filed" | "exited" | "rejected";
+                    category?: "model_worker" | "extreme" | "ordinary" | "migrant" | "laid_off" | "dispatched";
+                    cause?: "major_illness" | "disaster" | "disability" | "single_parent" | "schooling" | "unemployment" | "low_income" | "other";
+                    /** @description this union only */
+                    org_id?: number;
+                    /** @description the whole subtree below this org (e.g. a township) */
+                    under?: number;
+                    /** @description filed households past their review date */
+                    review_overdue?: boolean;
+                    exit_recommended?: boolean;
+                    exit_reason?: "cause_gone" | "income_reached" | "stable_employment" | "deceased" | "moved_away" | "other";
+                    rule_code?: "basic" | "special" | "major" | "self_paid";
+                    filed_from?: string;
+                    filed_to?: string;
+                    sort?: "file_no" | "-file_no" | "filed_on" | "-filed_on" | "next_review_due" | "-next_review_due" | "per_capita_income_fen" | "-per_capita_income_fen" | "head_name" | "-head_name";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHousehold"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Apply (职工申请) or nominate (基层工会推荐): a candidate file, judged at once by the policy in
+         *     force. Members are counted by the W1-b household-size rule. A person already in an open file of
+         *     the county (head or member) is refused with 409 naming the union and the file number.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipHouseholdCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * One household with its members and the assessment by today's policy: which rule it meets, or
+         *     why it meets none (amounts in yuan, in Chinese).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an open file (`members` replaces the whole list). Send the ETag in If-Match. */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipHouseholdUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/id-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Full ID numbers (head and members) and the bank card number. Needs its own permission;
+         *     every reveal is written to the audit log.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdSensitive"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        /** Everything that happened to the file (audit log), newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHistoryEntry"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        /** Verification, review and follow-up visits, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipVisit"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Record a visit: 入户核实 (`verification`, before filing: who, when, findings, outcome, income
+         *     found) or 回访 (`follow_up`, a filed household). Photos go to the evidence API as subject
+         *     `hardship_visit`. Send the household's ETag in If-Match.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipVisitCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipVisit"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 建档: a verified household that meets a rule of the policy in force on `filed_on` is filed;
+         *     its first review falls due after the policy's review interval. Send the ETag in If-Match.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipFile"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 复核: a review visit with the income found. The household is judged again, the next review
+         *     moves on, and one that meets no rule any more is recommended for exit (`exit_recommended`).
+         *     Send the ETag in If-Match.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipReviewCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipReviewResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 脱困/退档 with a reason and a date. The household keeps major-illness and education aid.
+         *     Send the ETag in If-Match.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipExit"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予建档, with the reason. Send the ETag in If-Match. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipReject"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHouseholdDetail"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's policies (帮扶政策), newest effective date first, each with the day it ends. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipPolicy"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * A new policy version from `effective_from` (county federation only). Percentages are of the
+         *     minimum living line: rules 1–3 (150/200/300), the exit standard; money in fen.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipPolicyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipPolicy"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/policies/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policy in force on `on` (default today); 404 when none is. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the policy in force on this day (default today) */
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipPolicy"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        /** One policy. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    policy_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipPolicy"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a policy no household was judged by. Send the ETag in If-Match. */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    policy_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Correct a policy (audited). A change of standards is a new policy with its own effective date.
+         *     Send the ETag in If-Match.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    policy_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipPolicyUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipPolicy"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/hardship/reliefs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relief paid to households in the user's subtree, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "living" | "major_illness" | "education_jinqiu" | "education_yuanmeng" | "mutual_aid" | "festival";
+                    household_id?: number;
+                    under?: number;
+                    paid_from?: string;
+                    paid_to?: string;
+                    payment_method?: "bank_card" | "cash" | "goods";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipRelief"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/households/{household_id}/reliefs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        /** Relief given to one household, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipRelief"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Record relief (amount in fen): living aid, major-illness aid, education aid with the student
+         *     (圆梦计划: a university student), mutual-aid claims, festival condolence. 打卡发放 needs a bank
+         *     card on file. Refused before filing; after exit only major-illness and education aid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HardshipReliefCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipRelief"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/codebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Codes and Chinese labels of the hardship file. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipCodebook"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/reviews-due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待复核: filed households in the user's subtree whose review is overdue or due within the
+         *     policy's reminder window, most urgent first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    under?: number;
+                    org_id?: number;
+                    overdue_only?: boolean;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipHousehold"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/reviews-due/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of reviews due soon and overdue (for a badge), and the unions with the most. */
+        get: {
+            parameters: {
+                query?: {
+                    under?: number;
+                    org_id?: number;
+                    overdue_only?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipReviewsDueSummary"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardship/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file in numbers, for the user's subtree (or `under`): households by status, category,
+         *     cause and area (镇街/系统); filings and exits (by reason) in the period (default: this year);
+         *     relief people and money by kind in the period; reviews overdue and due soon.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    under?: number;
+                    /** @description start of the period (default 1 January this year) */
+                    date_from?: string;
+                    /** @description end of the period (default today) */
+                    date_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HardshipStatistics"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The campaign's nomination batches of the unions in the user's subtree, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    org_id?: number;
+                    status?: "uploaded" | "processing" | "processed" | "failed" | "submitted";
+                    source?: "upload" | "manual";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Upload a union's nomination workbook (multipart: `file`, optional `org_id`, `submit`).
+         * @description The roster job reads it in the background (`job_id`; status 已上传 → 校验中 → 已校验 / 已上报 /
+         *     文件无法读取): rows that are not nominations (blank, 合计/小计, 填表人/审核人 footers) are skipped
+         *     and counted; every other row becomes a line judged with a status and a reason in Chinese.
+         *     Without `submit` it is a dry run (试算) that counts for nobody until submitted. Refused after the
+         *     nomination deadline (409) and for a union outside the user's subtree (422).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["CondolenceBatchFile"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/manual-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a batch of nominations entered one by one in the SPA (a dry run until submitted). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceManualBatchCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        /** One batch: status, counts by status and reason, the first problems (row, name, reason). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a batch that was never submitted (a dry run or a failed upload) with its lines. */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/batches/{batch_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上报: the batch's lines count from now on (quotas, budget, duplicates of later nominations). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/batches/{batch_id}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新校验 an uploaded batch that failed or is a dry run: its workbook is read again. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBatch"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/batches/{batch_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a nomination by hand to a manual batch (not submitted). The ID number, bank card (Luhn) and
+         *     mobile are checked at once (422 per field); the roster job then judges the line (待校验 until then).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceLineCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceLine"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Code lists of the condolence screens: festivals, statuses, check codes (reasons), rules. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceMeta"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's campaigns (节日慰问活动), newest year first. */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    festival?: "spring" | "dragon_boat" | "mid_autumn" | "jinqiu" | "summer_cool" | "labour_day" | "other";
+                    year?: number;
+                    status?: "draft" | "nominating" | "reviewing" | "frozen" | "noticing" | "paying" | "closed";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Set up a campaign (a draft): festival, year, basis document, budgets (fen), deadline, rules,
+         *     categories with standard amounts per household, quotas per org (and category).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceCampaignCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** One campaign with its categories, quotas and the roster's last judgement summary. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a draft campaign that has no nominations. Send the ETag in If-Match. */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit the set-up (categories and quotas, when given, replace the current ones). Lines already
+         *     nominated are judged again with the new rules. Send the ETag in If-Match.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceCampaignUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start nominations (筹备中 → 推荐申报中): unions may upload and enter nominations until the deadline. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/close-nominations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End nominations (推荐申报中 → 审核中). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 以去年为模板新建: a new draft with this campaign's festival, rules, budgets, categories and quotas. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceCampaignCopy"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/rejudge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新校验: judge the whole roster again (a background job; `roster_job_id` follows it). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaign"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The roster's lines nominated by unions in the user's subtree, with the judgement of each
+         *     (`check_status`, `check_code`, `check_reason` in Chinese). Filters: status, reason code, review
+         *     status, township, union (and below), batch, category; `q`: a name prefix, a full ID number or its
+         *     last four digits. ID numbers, cards and mobiles are masked.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description name prefix, full ID number, or its last 4 digits */
+                    q?: string;
+                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
+                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
+                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
+                    township_org_id?: number;
+                    /** @description the nominating union (and the unions below it) */
+                    org_id?: number;
+                    batch_id?: number;
+                    category_code?: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceLine"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/lines.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The filtered view as an Excel workbook (masked numbers), up to 200,000 lines. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description name prefix, full ID number, or its last 4 digits */
+                    q?: string;
+                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
+                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
+                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
+                    township_org_id?: number;
+                    /** @description the nominating union (and the unions below it) */
+                    org_id?: number;
+                    batch_id?: number;
+                    category_code?: string;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the filtered lines (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        /** One roster line (masked). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceLine"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a hand-entered line of a manual batch that was not submitted. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The campaign's notices covering the user's subtree, newest first, with the window's state
+         *     (`not_posted`, `scheduled`, `open`, `closed`) and objection counts.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNotice"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Prepare a notice of the county-approved lines of a subtree (`org_id`, default the whole county)
+         *     not yet in another notice, with its window (`start_date`–`end_date`) and place. Only after the
+         *     roster is frozen (409 before).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceNoticeCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNotice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        /** One notice. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNotice"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Withdraw a notice not yet posted: its lines can be noticed again (If-Match). */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a notice not yet posted (If-Match: its ETag). 409 once posted. */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceNoticeUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNotice"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 张贴: the notice is up (on or before its start date); window and place are fixed from now on.
+         *     Upload the photo of the posted notice to `/evidence` with subject `condolence_notice`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceNoticePost"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNotice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        /** The noticed lines of the user's subtree in notice order, with `public_name` as posted. */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    objection_upheld?: boolean;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceNoticeLine"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}/notice.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The notice as posted: title, window, place, the lines with names (张*明) and ID numbers
+         *     (410721********1234) masked, and where to object.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 公示名单 (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}/notice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        /** The same notice as a printable PDF, masked the same way. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 公示 (PDF, A4 landscape) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/notices/{notice_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        /** Objections against the notice's lines of the user's subtree, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "pending" | "upheld" | "dismissed";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceObjection"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Record an objection (异议) against a line of the notice, received inside the window (422
+         *     otherwise). Until the county decides it, the line cannot be paid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notice_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceObjectionCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceObjection"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/objections/{objection_id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The county's finding: `upheld` (异议成立, with a note: the line is never paid) or `dismissed`.
+         *     Final: 409 when already decided.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    objection_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceObjectionDecide"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceObjection"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/payable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Of the county-approved lines (of `org_id`'s subtree): how many can go into a bank batch now, and
+         *     for the others why not, counted per reason (not noticed, window open, objection pending/upheld,
+         *     already in a batch, paid, no card …).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    org_id?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePayablePreview"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/payment-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The campaign's payment batches, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePaymentBatch"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * A bank batch of payable lines: `line_ids` (each must be payable, else 409 naming the line and
+         *     why — e.g. its notice window has not closed — and nothing is created), or every payable line (of
+         *     `org_id`'s subtree). Its lines are marked exported; none can be in two live batches.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolencePaymentBatchCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePaymentBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/payment-batches/{payment_batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_batch_id: number;
+            };
+            cookie?: never;
+        };
+        /** One payment batch with its counts (paid, failed, awaiting the bank). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    payment_batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePaymentBatch"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/payment-batches/{payment_batch_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_batch_id: number;
+            };
+            cookie?: never;
+        };
+        /** The batch's payments of the user's subtree in file order (card numbers masked). */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "exported" | "paid" | "failed" | "cancelled";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    payment_batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePayment"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/payment-batches/{payment_batch_id}/bank-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_batch_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The file for the bank: 序号, 姓名, 银行卡号 (in full), 金额 (元), 开户行, 备注. County only;
+         *     every download is audited.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    payment_batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 银行批量代发文件 (.xlsx, or .csv in GB18030) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/payment-batches/{payment_batch_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the bank's return file (multipart `file`: .xlsx/.xls/.csv with 序号, 姓名, 金额, 处理结果
+         *     (成功/失败) and 失败原因; title rows and the bank's own header names are fine). Every row must
+         *     match its payment (序号, name, amount, card's last four): any problem → 422 listing them, nothing
+         *     applied. Settled payments keep their result: importing the same file again changes nothing; a
+         *     file contradicting a settled result → 409. Failed lines can go into a later batch.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    payment_batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["CondolenceResultFile"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceResultImport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/payment-batches/{payment_batch_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a batch the bank has not answered (its lines become payable again). 409 after results. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    payment_batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceCancel"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolencePaymentBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/review-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The user's review level (基层工会 / 镇街工会 / 县总工会, from the top of its org subtree), how many
+         *     lines of its subtree wait for it (`awaiting`; `awaiting_ok` of them passed the roster checks) and
+         *     the subtree's lines by review status.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReviewOverview"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Lines of the user's subtree for review. `view=awaiting` (default): the lines of submitted
+         *     batches that wait for the user's level — the level below approved them (a township sees only what
+         *     its grassroots unions approved, the county what the townships approved); `approved`, `returned`,
+         *     `rejected`, `all`. ID and card numbers are masked.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    view?: "awaiting" | "approved" | "returned" | "rejected" | "all";
+                    batch_id?: number;
+                    org_id?: number;
+                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
+                    category_code?: string;
+                    /** @description name prefix */
+                    q?: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceWorkflowLine"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/review-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The batches of the user's subtree with their lines counted for the user's level: awaiting,
+         *     approved here, returned, rejected. Batches with lines waiting come first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReviewBatch"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The review history of the campaign (what the user's subtree was part of), newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    level?: "grassroots" | "township" | "county";
+                    action?: "approve" | "reject" | "return" | "correct" | "freeze";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReview"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Decide several lines at the user's level (approve / reject / return, a comment for the last two),
+         *     all or nothing: a 409 names every line that may not take the action (approved out of order, already
+         *     decided above, failed the checks …) and nothing changes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceReviewLines"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReviewResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/lines/{line_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide one line at the user's level. 409 when it is not this level's turn (e.g. a township
+         *     approving a line its grassroots union has not approved) or the roster is frozen.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceReviewAction"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReviewResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/lines/{line_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        /** Every decision about one line, oldest first: its own, its batch's, the county's freeze. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReview"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/lines/{line_id}/correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退回修改 → 重新提交: the nominating union corrects a returned line (any of name, ID number, card,
+         *     bank, mobile, category, amounts, reason, work unit; with a comment). The line is judged again by
+         *     the roster job and climbs the review chain from the bottom. 409 unless the line was returned.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceLineCorrection"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceWorkflowLine"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/batches/{batch_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide every line of a submitted batch that waits for the user's level, in one statement.
+         *     Approving skips lines that failed the roster checks (counted in `skipped`). 409 when no line of
+         *     the batch waits for this level (and says where its lines are).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceReviewAction"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceReviewResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/balancing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * 汇总平衡: per township and per category the lines nominated, passing the checks (`ok`), awaiting
+         *     the county, approved by it, with their cash and goods; each quota with its use and overrun; cash and
+         *     goods against the budget. `blockers` (county only) lists what prevents freezing the roster.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBalancing"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/balancing/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The county's balancing decisions, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBalancingDecision"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * A county decision (audited, with its reason): `reject_lines` (核减: `line_ids`), `raise_quota`
+         *     (`quota_id`, `new_max_households`), `accept_over_quota` (`quota_id`), `accept_over_budget`
+         *     (`budget_kind` cash|goods, or a `category_code`'s own cash budget). An acceptance covers the
+         *     amount approved at the time; approving more blocks the freeze again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceBalancingDecisionCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceBalancingDecision"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 县总审定: approve the roster as it stands and freeze it (status `frozen`, audited): no more
+         *     nominations or review changes. 409 with the `blockers` while lines wait for the county or an
+         *     overrun of a quota or budget is undecided.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceFreeze"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceFreezeResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The approved households of the user's subtree and their money — approved cash and goods, paid
+         *     (bank and cash at visits), visits done, goods given — by category and by township, each beside the
+         *     same festival last year (`last_year_*`, `*_change_pct`). Totals are the sums of the rows.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceCampaignSummary"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/summaries/festivals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every festival's approved households and money in `year` (default: this year) and the year
+         *     before, for the user's subtree.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceFestivalSummary"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/upward-report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The report a county sends to the city federation: by category, by township, by festival, with
+         *     last year beside this year. Aggregates only — no names or ID numbers.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 上报统计表 (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/visit-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The campaign's visiting groups by date, with households assigned, their money and visits done. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisitGroup"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * A visiting group: name (第一组), leader (带队领导), participating departments, date and time,
+         *     meeting time and point, the township it covers. After the roster is frozen.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceVisitGroupCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisitGroup"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/visit-groups/{visit_group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_group_id: number;
+            };
+            cookie?: never;
+        };
+        /** One visiting group. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisitGroup"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a group without visit records; its households become unassigned (If-Match). */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a group (If-Match). */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceVisitGroupUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisitGroup"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/condolence/visit-groups/{visit_group_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_group_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign households: `line_ids` (all must be county-approved, not refused after an objection, and
+         *     not in another group unless `move`), or every such unassigned line of the subtree `org_id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceAssign"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceAssignResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/visit-groups/{visit_group_id}/unassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_group_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take households out of the group. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceUnassign"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceAssignResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/visit-groups/{visit_group_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_group_id: number;
+            };
+            cookie?: never;
+        };
+        /** The households assigned to the group (of the user's subtree). */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceWorkflowLine"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/visit-groups/{visit_group_id}/arrangement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_group_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * 安排表 of the group: leader, departments, time, meeting point, and per household its township,
+         *     name, category, work unit, address, phone, hardship reason, cash and goods; totals at the foot.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    visit_group_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 慰问安排表 (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** Visit records of the user's subtree, latest first. */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: number;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisit"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Record a household's visit (one per household): date, cash handed over, goods and their value,
+         *     notes. Cash is a payment: allowed only once the line's notice window has closed without an
+         *     objection, and never for a line already in a bank batch or paid (409).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceVisitCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisit"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/visits/{visit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        /** One visit record. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Tag to check against */
+                    "If-None-Match"?: components["parameters"]["IF_NONE_MATCH"];
+                };
+                path: {
+                    visit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisit"];
+                    };
+                };
+                304: components["responses"]["NOT_MODIFIED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Withdraw a visit record (county, If-Match); a cash payment it recorded is cancelled. */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    visit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Correct a visit record (If-Match); the cash amount cannot change (delete and record again). */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Tag to check against */
+                    "If-Match": components["parameters"]["IF_MATCH"];
+                };
+                path: {
+                    visit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceVisitUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETAG"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceVisit"];
+                    };
+                };
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2960,6 +7158,16 @@ export interface components {
             /** @description e.g. 第12行 身份证号：校验位错误（应为X） */
             text: string;
         };
+        ImportProgress: {
+            /** @description what the running dry run / commit does now: read, check, annotate, apply, finish, cleanup */
+            step: string | null;
+            /** @description e.g. 读取校验, 写入数据 */
+            step_label: string | null;
+            /** @description rows done in this step */
+            done: number | null;
+            /** @description rows expected in this step (null: not known yet) */
+            total: number | null;
+        };
         Import: {
             id: number;
             kind: string;
@@ -3003,6 +7211,8 @@ export interface components {
             validated_at: string | null;
             /** Format: date-time */
             committed_at: string | null;
+            /** @description while pending/validating/committing: the step and its rows; all null otherwise */
+            progress: components["schemas"]["ImportProgress"];
         };
         ImportFile: {
             /**
@@ -3205,6 +7415,49 @@ export interface components {
             totals: components["schemas"]["IndicatorBlock"];
             /** @description the node's own row first, then one row per direct child; the rows sum to the totals */
             by_child: components["schemas"]["IndicatorRow"][];
+        };
+        MemberFlowTotals: {
+            joined: number;
+            transferred_in: number;
+            transferred_out: number;
+            left: number;
+            net: number;
+        };
+        MemberMonth: {
+            /**
+             * @description YYYY-MM (Beijing time)
+             * @example 2025-03
+             */
+            month: string;
+            /** @description 入会: join_date in the month, first union in the subtree */
+            joined: number;
+            /** @description 转入: transfers in the month from outside the subtree */
+            transferred_in: number;
+            /** @description 转出: transfers in the month to outside the subtree */
+            transferred_out: number;
+            /** @description 退会: lapsed / transferred-out members, dated by their last change */
+            left: number;
+            /** @description joined + transferred_in - transferred_out - left */
+            net: number;
+            /** @description active members at the end of the month (the current month: now), counted back from today's number */
+            members_end: number;
+        };
+        MembersOverTime: {
+            /** @description top of the subtree */
+            org: components["schemas"]["IndicatorOrg"];
+            /** Format: date */
+            as_of: string;
+            months: number;
+            /** @description active members of the subtree today */
+            members_now: number;
+            /** @description active members just before the first month */
+            members_start: number;
+            /** @description active members without a join date: counted as members from before the first month */
+            unknown_join_date: number;
+            /** @description sums over the months */
+            totals: components["schemas"]["MemberFlowTotals"];
+            /** @description oldest month first */
+            series: components["schemas"]["MemberMonth"][];
         };
         Org: {
             id: number;
@@ -3510,6 +7763,1435 @@ export interface components {
         BundleCreate: {
             subject_type: string;
             subject_id: number;
+        };
+        HardshipHousehold: {
+            id: number;
+            file_no: string;
+            org_id: number;
+            org_name: string | null;
+            township_id: number | null;
+            /** @description 镇街/系统: the union's top-level ancestor */
+            township_name: string | null;
+            member_id: number | null;
+            head_name: string;
+            head_id_masked: string;
+            head_gender: string;
+            /** Format: date */
+            head_birth_date: string;
+            mobile: string | null;
+            address: string | null;
+            employer_id: number | null;
+            employer_name: string | null;
+            employment_status: string;
+            /** Format: date */
+            stable_employment_since: string | null;
+            marital_status: string;
+            head_health: string;
+            category: string;
+            causes: string[];
+            household_size: number;
+            household_income_fen: number;
+            per_capita_income_fen: number;
+            self_paid_medical_fen: number;
+            disaster_loss_fen: number;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            status: string;
+            source: string;
+            rule_code: string | null;
+            claimed_rule: string | null;
+            policy_id: number | null;
+            /** Format: date */
+            applied_on: string;
+            /** Format: date */
+            verified_on: string | null;
+            /** Format: date */
+            filed_on: string | null;
+            /** Format: date */
+            last_review_on: string | null;
+            /** Format: date */
+            next_review_due: string | null;
+            /** Format: date */
+            review_reminded_on: string | null;
+            review_overdue: boolean;
+            exit_recommended: boolean;
+            /** Format: date */
+            exited_on: string | null;
+            exit_reason: string | null;
+            exit_note: string | null;
+            rejected_reason: string | null;
+            remark: string | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        HardshipHouseholdMemberInput: {
+            /** @description a listed member kept in an edit: its stored ID number stays unless `id_number` is given */
+            id?: number;
+            name: string;
+            /** @enum {string} */
+            relation: "spouse" | "child" | "parent" | "sibling" | "grandparent" | "other";
+            id_number?: string | null;
+            /** @enum {string|null} */
+            marital_status?: "married" | "unmarried" | "divorced" | "widowed" | null;
+            /** @enum {string} */
+            health?: "healthy" | "chronic" | "major_illness" | "disability";
+            /** @enum {string|null} */
+            school_stage?: "preschool" | "compulsory" | "high_school" | "university" | null;
+            school_name?: string | null;
+            occupation?: string | null;
+            /** @description 金额，单位：分 */
+            monthly_income_fen?: number;
+        };
+        HardshipHouseholdCreate: {
+            org_id: number;
+            member_id?: number | null;
+            head_name: string;
+            id_number: string;
+            mobile?: string | null;
+            address?: string | null;
+            employer_id?: number | null;
+            employer_name?: string | null;
+            /** @enum {string} */
+            employment_status?: "employed" | "dispatched" | "flexible" | "laid_off" | "unemployed" | "retired";
+            /** Format: date */
+            stable_employment_since?: string | null;
+            /** @enum {string} */
+            marital_status: "married" | "unmarried" | "divorced" | "widowed";
+            /** @enum {string} */
+            head_health?: "healthy" | "chronic" | "major_illness" | "disability";
+            /** @enum {string} */
+            category: "model_worker" | "extreme" | "ordinary" | "migrant" | "laid_off" | "dispatched";
+            causes: ("major_illness" | "disaster" | "disability" | "single_parent" | "schooling" | "unemployment" | "low_income" | "other")[];
+            /** @description only when no members are listed (else the W1-b rule counts them) */
+            household_size?: number | null;
+            /** @description 家庭月总收入（分） */
+            household_income_fen?: number | null;
+            /** @description 人均月收入（分）, if only this is known */
+            per_capita_income_fen?: number | null;
+            /** @description 金额，单位：分 */
+            self_paid_medical_fen?: number;
+            /** @description 金额，单位：分 */
+            disaster_loss_fen?: number;
+            bank_card?: string | null;
+            bank_name?: string | null;
+            /** @enum {string|null} */
+            claimed_rule?: "basic" | "special" | "major" | "self_paid" | null;
+            remark?: string | null;
+            members?: components["schemas"]["HardshipHouseholdMemberInput"][];
+            /** @enum {string} */
+            source?: "application" | "nomination";
+            /** Format: date */
+            applied_on?: string;
+        };
+        HardshipHouseholdMember: {
+            id: number;
+            name: string;
+            relation: string;
+            id_number_masked: string | null;
+            /** Format: date */
+            birth_date: string | null;
+            gender: string | null;
+            marital_status: string | null;
+            health: string;
+            school_stage: string | null;
+            school_name: string | null;
+            occupation: string | null;
+            monthly_income_fen: number;
+            counted: boolean;
+        };
+        HardshipAssessmentRule: {
+            code: string;
+            label: string;
+            met: boolean;
+            detail: string;
+            threshold_fen: number | null;
+        };
+        HardshipAssessment: {
+            rule_code: string | null;
+            rule_label: string | null;
+            met: boolean;
+            explanation: string;
+            per_capita_income_fen: number;
+            household_size: number;
+            min_living_line_fen: number;
+            exit_standard_fen: number;
+            income_reaches_exit_standard: boolean;
+            rules: components["schemas"]["HardshipAssessmentRule"][];
+            policy_id: number | null;
+            policy_name: string | null;
+            size_explanation: string | null;
+        };
+        HardshipHouseholdDetail: {
+            id: number;
+            file_no: string;
+            org_id: number;
+            org_name: string | null;
+            township_id: number | null;
+            /** @description 镇街/系统: the union's top-level ancestor */
+            township_name: string | null;
+            member_id: number | null;
+            head_name: string;
+            head_id_masked: string;
+            head_gender: string;
+            /** Format: date */
+            head_birth_date: string;
+            mobile: string | null;
+            address: string | null;
+            employer_id: number | null;
+            employer_name: string | null;
+            employment_status: string;
+            /** Format: date */
+            stable_employment_since: string | null;
+            marital_status: string;
+            head_health: string;
+            category: string;
+            causes: string[];
+            household_size: number;
+            household_income_fen: number;
+            per_capita_income_fen: number;
+            self_paid_medical_fen: number;
+            disaster_loss_fen: number;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            status: string;
+            source: string;
+            rule_code: string | null;
+            claimed_rule: string | null;
+            policy_id: number | null;
+            /** Format: date */
+            applied_on: string;
+            /** Format: date */
+            verified_on: string | null;
+            /** Format: date */
+            filed_on: string | null;
+            /** Format: date */
+            last_review_on: string | null;
+            /** Format: date */
+            next_review_due: string | null;
+            /** Format: date */
+            review_reminded_on: string | null;
+            review_overdue: boolean;
+            exit_recommended: boolean;
+            /** Format: date */
+            exited_on: string | null;
+            exit_reason: string | null;
+            exit_note: string | null;
+            rejected_reason: string | null;
+            remark: string | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            members: components["schemas"]["HardshipHouseholdMember"][];
+            assessment: (Record<string, never> | null) | components["schemas"]["HardshipAssessment"];
+            relief_total_fen: number;
+            relief_count: number;
+        };
+        HardshipHouseholdUpdate: {
+            org_id: number;
+            member_id: number | null;
+            head_name: string;
+            id_number: string;
+            mobile: string | null;
+            address: string | null;
+            employer_id: number | null;
+            employer_name: string | null;
+            /** @enum {string} */
+            employment_status: "employed" | "dispatched" | "flexible" | "laid_off" | "unemployed" | "retired";
+            /** Format: date */
+            stable_employment_since: string | null;
+            /** @enum {string} */
+            marital_status: "married" | "unmarried" | "divorced" | "widowed";
+            /** @enum {string} */
+            head_health: "healthy" | "chronic" | "major_illness" | "disability";
+            /** @enum {string} */
+            category: "model_worker" | "extreme" | "ordinary" | "migrant" | "laid_off" | "dispatched";
+            causes: ("major_illness" | "disaster" | "disability" | "single_parent" | "schooling" | "unemployment" | "low_income" | "other")[];
+            /** @description only when no members are listed (else the W1-b rule counts them) */
+            household_size: number | null;
+            /** @description 家庭月总收入（分） */
+            household_income_fen: number | null;
+            /** @description 人均月收入（分）, if only this is known */
+            per_capita_income_fen: number | null;
+            /** @description 金额，单位：分 */
+            self_paid_medical_fen: number;
+            /** @description 金额，单位：分 */
+            disaster_loss_fen: number;
+            bank_card: string | null;
+            bank_name: string | null;
+            /** @enum {string|null} */
+            claimed_rule: "basic" | "special" | "major" | "self_paid" | null;
+            remark: string | null;
+            members: components["schemas"]["HardshipHouseholdMemberInput"][];
+        };
+        HardshipMemberIdNumber: {
+            id: number;
+            name: string;
+            id_number: string | null;
+        };
+        HardshipHouseholdSensitive: {
+            id_number: string;
+            bank_card_number: string | null;
+            members: components["schemas"]["HardshipMemberIdNumber"][];
+        };
+        HardshipHistoryEntry: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor_name: string | null;
+            action: string;
+            action_label: string;
+            changes: {
+                [key: string]: unknown;
+            } | null;
+        };
+        HardshipVisit: {
+            id: number;
+            household_id: number;
+            kind: string;
+            /** Format: date */
+            visited_on: string;
+            visitors: string;
+            findings: string;
+            outcome: string;
+            household_income_fen: number | null;
+            created_by: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        HardshipVisitCreate: {
+            /** @enum {string} */
+            kind: "verification" | "follow_up";
+            /** Format: date */
+            visited_on: string;
+            visitors: string;
+            findings: string;
+            /** @enum {string} */
+            outcome: "confirmed" | "changed" | "not_eligible";
+            /** @description 家庭月总收入 as found on the visit */
+            household_income_fen?: number | null;
+        };
+        HardshipFile: {
+            /**
+             * Format: date
+             * @description 建档日期 (default today)
+             */
+            filed_on: string;
+        };
+        HardshipReviewCreate: {
+            /** Format: date */
+            visited_on: string;
+            visitors: string;
+            findings: string;
+            /** @description 家庭月总收入 found on the review */
+            household_income_fen: number;
+            causes?: ("major_illness" | "disaster" | "disability" | "single_parent" | "schooling" | "unemployment" | "low_income" | "other")[];
+            /** @description 金额，单位：分 */
+            self_paid_medical_fen?: number;
+            /** @description 金额，单位：分 */
+            disaster_loss_fen?: number;
+            /** @enum {string} */
+            employment_status?: "employed" | "dispatched" | "flexible" | "laid_off" | "unemployed" | "retired";
+            /** Format: date */
+            stable_employment_since?: string | null;
+        };
+        HardshipReviewResult: {
+            household: components["schemas"]["HardshipHouseholdDetail"];
+            visit: components["schemas"]["HardshipVisit"];
+        };
+        HardshipExit: {
+            /** @enum {string} */
+            reason: "cause_gone" | "income_reached" | "stable_employment" | "deceased" | "moved_away" | "other";
+            /**
+             * Format: date
+             * @description 退档日期 (default today)
+             */
+            exited_on?: string;
+            note?: string | null;
+        };
+        HardshipReject: {
+            reason: string;
+        };
+        HardshipPolicy: {
+            id: number;
+            name: string;
+            basis_document: string | null;
+            /** Format: date */
+            effective_from: string;
+            /**
+             * Format: date
+             * @description the day before the next policy takes effect
+             */
+            effective_to: string | null;
+            in_force: boolean;
+            min_living_line_fen: number;
+            basic_pct: number;
+            special_pct: number;
+            major_pct: number;
+            self_paid_threshold_fen: number;
+            exit_pct: number;
+            stable_employment_months: number;
+            review_interval_months: number;
+            reminder_days: number;
+            /** @description each rule's limit in fen */
+            thresholds: {
+                [key: string]: number;
+            };
+            /** @description assessments that used this policy */
+            households: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        HardshipPolicyCreate: {
+            name: string;
+            basis_document?: string | null;
+            /** Format: date */
+            effective_from: string;
+            min_living_line_fen: number;
+            basic_pct?: number;
+            special_pct?: number;
+            major_pct?: number;
+            self_paid_threshold_fen?: number;
+            exit_pct?: number;
+            stable_employment_months?: number;
+            review_interval_months?: number;
+            reminder_days?: number;
+        };
+        HardshipPolicyUpdate: {
+            name: string;
+            basis_document: string | null;
+            /** Format: date */
+            effective_from: string;
+            min_living_line_fen: number;
+            basic_pct: number;
+            special_pct: number;
+            major_pct: number;
+            self_paid_threshold_fen: number;
+            exit_pct: number;
+            stable_employment_months: number;
+            review_interval_months: number;
+            reminder_days: number;
+        };
+        HardshipRelief: {
+            id: number;
+            household_id: number;
+            file_no: string | null;
+            head_name: string | null;
+            org_name: string | null;
+            kind: string;
+            amount_fen: number;
+            goods_value_fen: number;
+            goods_description: string | null;
+            /** Format: date */
+            paid_on: string;
+            payment_method: string;
+            beneficiary_name: string | null;
+            school_stage: string | null;
+            source: string | null;
+            note: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        HardshipReliefCreate: {
+            /** @enum {string} */
+            kind: "living" | "major_illness" | "education_jinqiu" | "education_yuanmeng" | "mutual_aid" | "festival";
+            /** @description 金额，单位：分 */
+            amount_fen: number;
+            /** @description 金额，单位：分 */
+            goods_value_fen?: number;
+            goods_description?: string | null;
+            /** Format: date */
+            paid_on: string;
+            /** @enum {string} */
+            payment_method: "bank_card" | "cash" | "goods";
+            /** @description the student (a listed member) */
+            beneficiary_member_id?: number | null;
+            beneficiary_name?: string | null;
+            /** @enum {string|null} */
+            school_stage?: "preschool" | "compulsory" | "high_school" | "university" | null;
+            note?: string | null;
+        };
+        HardshipCodeLabel: {
+            code: string;
+            label: string;
+        };
+        HardshipCodebook: {
+            categories: components["schemas"]["HardshipCodeLabel"][];
+            causes: components["schemas"]["HardshipCodeLabel"][];
+            special_causes: string[];
+            major_causes: string[];
+            statuses: components["schemas"]["HardshipCodeLabel"][];
+            sources: components["schemas"]["HardshipCodeLabel"][];
+            exit_reasons: components["schemas"]["HardshipCodeLabel"][];
+            marital_statuses: components["schemas"]["HardshipCodeLabel"][];
+            employment_statuses: components["schemas"]["HardshipCodeLabel"][];
+            relations: components["schemas"]["HardshipCodeLabel"][];
+            health: components["schemas"]["HardshipCodeLabel"][];
+            school_stages: components["schemas"]["HardshipCodeLabel"][];
+            relief_kinds: components["schemas"]["HardshipCodeLabel"][];
+            after_exit_kinds: string[];
+            payment_methods: components["schemas"]["HardshipCodeLabel"][];
+            visit_kinds: components["schemas"]["HardshipCodeLabel"][];
+            visit_outcomes: components["schemas"]["HardshipCodeLabel"][];
+            rules: components["schemas"]["HardshipCodeLabel"][];
+        };
+        HardshipOrgDue: {
+            org_id: number;
+            org_name: string;
+            due_soon: number;
+            overdue: number;
+        };
+        HardshipReviewsDueSummary: {
+            due_soon: number;
+            overdue: number;
+            total: number;
+            exit_recommended: number;
+            reminder_days: number;
+            by_org: components["schemas"]["HardshipOrgDue"][];
+        };
+        HardshipCount: {
+            code: string;
+            label: string;
+            households: number;
+        };
+        HardshipCategoryMoney: {
+            code: string;
+            label: string;
+            /** @description open files (candidate, verified, filed) */
+            households: number;
+            filed: number;
+            relief_people: number;
+            relief_fen: number;
+        };
+        HardshipArea: {
+            org_id: number | null;
+            name: string;
+            households: number;
+            filed: number;
+            relief_people: number;
+            relief_fen: number;
+        };
+        HardshipReliefKind: {
+            code: string;
+            label: string;
+            /** @description households helped (distinct) */
+            people: number;
+            times: number;
+            amount_fen: number;
+            goods_value_fen: number;
+        };
+        HardshipStatistics: {
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            total: number;
+            by_status: components["schemas"]["HardshipCount"][];
+            by_category: components["schemas"]["HardshipCategoryMoney"][];
+            by_cause: components["schemas"]["HardshipCount"][];
+            by_township: components["schemas"]["HardshipArea"][];
+            filed_in_period: number;
+            exits_in_period: number;
+            exits_by_reason: components["schemas"]["HardshipCount"][];
+            relief_by_kind: components["schemas"]["HardshipReliefKind"][];
+            relief_people: number;
+            relief_times: number;
+            relief_amount_fen: number;
+            review_overdue: number;
+            review_due_soon: number;
+            exit_recommended: number;
+        };
+        CondolenceProblem: {
+            line_id: number;
+            row_no: number;
+            name: string;
+            check_status: string;
+            check_code: string | null;
+            check_reason: string | null;
+        };
+        CondolenceBatch: {
+            id: number;
+            campaign_id: number;
+            org_id: number;
+            org_name: string | null;
+            /** @description upload | manual */
+            source: string;
+            filename: string | null;
+            file_size: number | null;
+            status: string;
+            status_label: string;
+            /** @description submitted (上报): counts against quotas and others' duplicates */
+            counted: boolean;
+            error_message: string | null;
+            notice: string | null;
+            job_id: number | null;
+            sheet_name: string | null;
+            header_row: number | null;
+            lines_total: number;
+            rows_skipped: number;
+            lines_ok: number;
+            lines_rejected: number;
+            /** @description detail only */
+            by_status: {
+                [key: string]: number;
+            };
+            /** @description detail only */
+            by_code: {
+                [key: string]: number;
+            };
+            /** @description detail only: the first lines not ok */
+            problems: components["schemas"]["CondolenceProblem"][];
+            /** Format: date-time */
+            submitted_at: string | null;
+            created_by: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        CondolenceBatchFile: {
+            /**
+             * Format: binary
+             * @description the nomination workbook: .xlsx, .xls or .csv
+             */
+            file: string;
+        };
+        CondolenceManualBatchCreate: {
+            /** @description the nominating union (default: the user's own org) */
+            org_id: number;
+        };
+        CondolenceLineCreate: {
+            name: string;
+            id_number: string;
+            bank_card?: string | null;
+            bank_name?: string | null;
+            mobile?: string | null;
+            category_code?: string | null;
+            cash_fen?: number | null;
+            goods_fen?: number | null;
+            reason?: string | null;
+            work_unit?: string | null;
+        };
+        CondolenceLine: {
+            id: number;
+            campaign_id: number;
+            batch_id: number;
+            org_id: number;
+            org_name: string | null;
+            township_org_id: number | null;
+            township_name: string | null;
+            row_no: number;
+            name: string;
+            /** @description 410721********1234 */
+            id_number_masked: string | null;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            mobile_masked: string | null;
+            work_unit: string | null;
+            category_code: string | null;
+            category_name: string | null;
+            cash_fen: number;
+            goods_fen: number;
+            reason: string | null;
+            household_id: number | null;
+            check_status: string;
+            check_status_label: string;
+            check_code: string | null;
+            check_code_label: string | null;
+            check_reason: string | null;
+            duplicate_of: number | null;
+            review_status: string;
+            review_status_label: string;
+            payment_status: string;
+        };
+        CondolenceLabel: {
+            code: string;
+            label: string;
+            group: string | null;
+        };
+        CondolenceRules: {
+            /** @description 只慰问已建档困难职工 */
+            require_hardship_file: boolean;
+            /** @description 已脱困退档的不予慰问 */
+            exclude_exited: boolean;
+            /** @description 档案复核逾期的不予慰问 */
+            exclude_review_overdue: boolean;
+            income_limit_pct: number | null;
+            /** @description 同一节日同一年度不重复慰问 */
+            once_per_festival: boolean;
+            cooldown_months: number;
+        };
+        CondolenceMeta: {
+            festivals: components["schemas"]["CondolenceLabel"][];
+            campaign_statuses: components["schemas"]["CondolenceLabel"][];
+            batch_statuses: components["schemas"]["CondolenceLabel"][];
+            check_statuses: components["schemas"]["CondolenceLabel"][];
+            check_codes: components["schemas"]["CondolenceLabel"][];
+            review_statuses: components["schemas"]["CondolenceLabel"][];
+            rules: components["schemas"]["CondolenceLabel"][];
+            default_rules: components["schemas"]["CondolenceRules"];
+        };
+        CondolenceCategory: {
+            readonly id?: number;
+            code: string;
+            name: string;
+            /** @default 0 */
+            standard_cash_fen: number;
+            /** @default 0 */
+            standard_goods_fen: number;
+            budget_cash_fen?: number | null;
+        };
+        CondolenceQuota: {
+            readonly id?: number;
+            org_id: number;
+            readonly org_name?: string;
+            category_code?: string | null;
+            max_households: number;
+        };
+        CondolenceCampaign: {
+            id: number;
+            name: string;
+            festival: string;
+            festival_label: string;
+            year: number;
+            basis_document: string | null;
+            budget_cash_fen: number;
+            budget_goods_fen: number;
+            /** Format: date-time */
+            nomination_deadline: string | null;
+            status: string;
+            status_label: string;
+            rules: components["schemas"]["CondolenceRules"];
+            template_id: number | null;
+            template_name: string | null;
+            /** Format: date */
+            notice_start: string | null;
+            /** Format: date */
+            notice_end: string | null;
+            notice_place: string | null;
+            /** Format: date-time */
+            frozen_at: string | null;
+            remark: string | null;
+            categories: components["schemas"]["CondolenceCategory"][];
+            quotas: components["schemas"]["CondolenceQuota"][];
+            /** @description unions may nominate now (status and deadline) */
+            nominations_open: boolean;
+            roster_job_id: number | null;
+            /** Format: date-time */
+            judged_at: string | null;
+            roster_summary: {
+                [key: string]: unknown;
+            } | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CondolenceCampaignCreate: {
+            name: string;
+            /** @enum {string} */
+            festival: "spring" | "dragon_boat" | "mid_autumn" | "jinqiu" | "summer_cool" | "labour_day" | "other";
+            year: number;
+            basis_document?: string | null;
+            budget_cash_fen?: number;
+            budget_goods_fen?: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with a time zone
+             */
+            nomination_deadline?: string | null;
+            rules?: components["schemas"]["CondolenceRules"];
+            remark?: string | null;
+            categories?: components["schemas"]["CondolenceCategory"][];
+            quotas?: components["schemas"]["CondolenceQuota"][];
+        };
+        CondolenceCampaignUpdate: {
+            name: string;
+            /** @enum {string} */
+            festival: "spring" | "dragon_boat" | "mid_autumn" | "jinqiu" | "summer_cool" | "labour_day" | "other";
+            year: number;
+            basis_document: string | null;
+            budget_cash_fen: number;
+            budget_goods_fen: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with a time zone
+             */
+            nomination_deadline: string | null;
+            rules: components["schemas"]["CondolenceRules"];
+            remark: string | null;
+            categories: components["schemas"]["CondolenceCategory"][];
+            quotas: components["schemas"]["CondolenceQuota"][];
+        };
+        CondolenceCampaignCopy: {
+            name: string;
+            year: number;
+            /** Format: date-time */
+            nomination_deadline?: string | null;
+        };
+        CondolenceNotice: {
+            id: number;
+            campaign_id: number;
+            org_id: number;
+            org_name: string | null;
+            title: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            days: number;
+            place: string;
+            contact: string | null;
+            remark: string | null;
+            status: string;
+            status_label: string | null;
+            /** @description not_posted | scheduled | open | closed */
+            window_state: string;
+            window_label: string;
+            /** Format: date */
+            posted_on: string | null;
+            line_count: number;
+            cash_fen: number;
+            goods_fen: number;
+            objections_pending: number;
+            objections_upheld: number;
+            objections_dismissed: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CondolenceNoticeCreate: {
+            /** @description the subtree noticed (default: the whole county) */
+            org_id?: number;
+            title?: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /** @description 公示地点 */
+            place: string;
+            /** @description 异议受理联系方式 */
+            contact?: string | null;
+            remark?: string | null;
+        };
+        CondolenceNoticeUpdate: {
+            title: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            place: string;
+            contact: string | null;
+            remark: string | null;
+        };
+        CondolenceNoticePost: {
+            /**
+             * Format: date
+             * @description 张贴日期 (default: today)
+             */
+            posted_on: string;
+        };
+        CondolenceNoticeLine: {
+            id: number;
+            campaign_id: number;
+            batch_id: number;
+            org_id: number;
+            org_name: string | null;
+            township_org_id: number | null;
+            township_name: string | null;
+            row_no: number;
+            name: string;
+            /** @description 410721********1234 */
+            id_number_masked: string | null;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            has_bank_card: boolean;
+            category_code: string | null;
+            category_name: string | null;
+            cash_fen: number;
+            goods_fen: number;
+            reason: string | null;
+            work_unit: string | null;
+            check_status: string;
+            check_status_label: string | null;
+            check_reason: string | null;
+            review_status: string;
+            review_status_label: string | null;
+            review_comment: string | null;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            objection_upheld: boolean;
+            visit_group_id: number | null;
+            payment_status: string;
+            payment_status_label: string | null;
+            /** Format: date-time */
+            paid_at: string | null;
+            seq: number;
+            /** @description the name as the notice shows it (张*明) */
+            public_name: string;
+        };
+        CondolenceObjection: {
+            id: number;
+            notice_id: number;
+            line_id: number;
+            line_name: string | null;
+            content: string;
+            /** Format: date */
+            received_on: string;
+            received_from: string | null;
+            contact: string | null;
+            outcome: string;
+            outcome_label: string | null;
+            outcome_note: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CondolenceObjectionCreate: {
+            line_id: number;
+            content: string;
+            /** Format: date */
+            received_on: string;
+            received_from?: string | null;
+            contact?: string | null;
+        };
+        CondolenceObjectionDecide: {
+            /** @enum {string} */
+            outcome: "upheld" | "dismissed";
+            outcome_note?: string | null;
+        };
+        CondolenceBlocked: {
+            reason: string;
+            label: string;
+            count: number;
+            amount_fen: number;
+        };
+        CondolencePayablePreview: {
+            campaign_id: number;
+            payable: number;
+            payable_fen: number;
+            blocked: components["schemas"]["CondolenceBlocked"][];
+        };
+        CondolencePaymentBatch: {
+            id: number;
+            campaign_id: number;
+            batch_no: string;
+            status: string;
+            status_label: string | null;
+            line_count: number;
+            total_fen: number;
+            paid_count: number;
+            paid_fen: number;
+            failed_count: number;
+            pending_count: number;
+            remark: string | null;
+            payer_account: string | null;
+            downloads: number;
+            result_filename: string | null;
+            /** Format: date-time */
+            results_imported_at: string | null;
+            creator_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+            version: number;
+        };
+        CondolencePaymentBatchCreate: {
+            /** @description these lines only (all must be payable); default: every payable line */
+            line_ids: number[];
+            /** @description every payable line of this subtree */
+            org_id: number;
+            /** @description 备注 on every row of the bank file */
+            remark: string | null;
+            payer_account: string | null;
+        };
+        CondolencePayment: {
+            id: number;
+            batch_id: number | null;
+            seq: number | null;
+            line_id: number;
+            name: string;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            method: string;
+            method_label: string | null;
+            amount_fen: number;
+            status: string;
+            status_label: string | null;
+            failure_reason: string | null;
+            /** Format: date-time */
+            paid_at: string | null;
+        };
+        CondolenceResultFile: {
+            /**
+             * Format: binary
+             * @description the bank's return file (.xlsx/.xls/.csv)
+             */
+            file: string;
+        };
+        CondolenceResultImport: {
+            rows: number;
+            paid: number;
+            failed: number;
+            unchanged: number;
+            batch: components["schemas"]["CondolencePaymentBatch"];
+        };
+        CondolenceCancel: {
+            comment: string | null;
+        };
+        CondolenceStatusCount: {
+            status: string;
+            label: string;
+            count: number;
+        };
+        CondolenceReviewOverview: {
+            campaign_id: number;
+            campaign_status: string;
+            level: string;
+            level_label: string;
+            frozen: boolean;
+            can_review: boolean;
+            awaiting: number;
+            awaiting_ok: number;
+            total: number;
+            by_status: components["schemas"]["CondolenceStatusCount"][];
+        };
+        CondolenceWorkflowLine: {
+            id: number;
+            campaign_id: number;
+            batch_id: number;
+            org_id: number;
+            org_name: string | null;
+            township_org_id: number | null;
+            township_name: string | null;
+            row_no: number;
+            name: string;
+            /** @description 410721********1234 */
+            id_number_masked: string | null;
+            bank_card_masked: string | null;
+            bank_name: string | null;
+            has_bank_card: boolean;
+            category_code: string | null;
+            category_name: string | null;
+            cash_fen: number;
+            goods_fen: number;
+            reason: string | null;
+            work_unit: string | null;
+            check_status: string;
+            check_status_label: string | null;
+            check_reason: string | null;
+            review_status: string;
+            review_status_label: string | null;
+            review_comment: string | null;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            objection_upheld: boolean;
+            visit_group_id: number | null;
+            payment_status: string;
+            payment_status_label: string | null;
+            /** Format: date-time */
+            paid_at: string | null;
+        };
+        CondolenceReviewBatch: {
+            batch_id: number;
+            org_id: number;
+            org_name: string | null;
+            filename: string | null;
+            source: string | null;
+            /** Format: date-time */
+            submitted_at: string | null;
+            awaiting: number;
+            awaiting_ok: number;
+            approved: number;
+            returned: number;
+            rejected: number;
+            total: number;
+        };
+        CondolenceReview: {
+            id: number;
+            campaign_id: number;
+            scope: string;
+            batch_id: number | null;
+            line_id: number | null;
+            line_count: number;
+            level: string;
+            level_label: string;
+            action: string;
+            action_label: string;
+            to_status: string | null;
+            comment: string | null;
+            org_id: number | null;
+            org_name: string | null;
+            actor_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CondolenceReviewLines: {
+            /**
+             * @description approve 审核通过 | reject 不予通过 | return 退回修改
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "return";
+            /** @description required for reject and return */
+            comment?: string | null;
+            line_ids: number[];
+        };
+        CondolenceReviewResult: {
+            level: string;
+            level_label: string;
+            action: string;
+            affected: number;
+            skipped: number;
+            message: string;
+        };
+        CondolenceReviewAction: {
+            /**
+             * @description approve 审核通过 | reject 不予通过 | return 退回修改
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "return";
+            /** @description required for reject and return */
+            comment?: string | null;
+        };
+        CondolenceLineCorrection: {
+            name: string;
+            id_number: string;
+            bank_card: string | null;
+            bank_name: string | null;
+            mobile: string | null;
+            category_code: string;
+            cash_fen: number;
+            goods_fen: number;
+            reason: string | null;
+            work_unit: string | null;
+            /** @description 修改说明 */
+            comment: string | null;
+        };
+        CondolenceBalancingMeasures: {
+            nominated: number;
+            ok: number;
+            awaiting: number;
+            approved: number;
+            approved_cash: number;
+            approved_goods: number;
+            awaiting_cash: number;
+            awaiting_goods: number;
+        };
+        CondolenceBalancingTownship: {
+            nominated: number;
+            ok: number;
+            awaiting: number;
+            approved: number;
+            approved_cash: number;
+            approved_goods: number;
+            awaiting_cash: number;
+            awaiting_goods: number;
+            township_org_id: number | null;
+            township_name: string;
+        };
+        CondolenceBalancingCategory: {
+            nominated: number;
+            ok: number;
+            awaiting: number;
+            approved: number;
+            approved_cash: number;
+            approved_goods: number;
+            awaiting_cash: number;
+            awaiting_goods: number;
+            category_code: string | null;
+            category_name: string;
+            standard_cash_fen: number | null;
+            standard_goods_fen: number | null;
+            budget_cash_fen: number | null;
+            over_budget_fen: number;
+            over_budget_accepted: boolean;
+        };
+        CondolenceBalancingQuota: {
+            nominated: number;
+            ok: number;
+            awaiting: number;
+            approved: number;
+            approved_cash: number;
+            approved_goods: number;
+            awaiting_cash: number;
+            awaiting_goods: number;
+            quota_id: number;
+            org_id: number;
+            org_name: string;
+            category_id: number | null;
+            category_code: string | null;
+            category_name: string;
+            max_households: number;
+            over: number;
+            projected_over: number;
+            over_accepted: boolean;
+        };
+        CondolenceBalancingBudget: {
+            kind: string;
+            label: string;
+            budget_fen: number;
+            approved_fen: number;
+            awaiting_fen: number;
+            over_fen: number;
+            projected_over_fen: number;
+            accepted: boolean;
+        };
+        CondolenceBalancing: {
+            campaign_id: number;
+            campaign_status: string;
+            totals: components["schemas"]["CondolenceBalancingMeasures"];
+            by_township: components["schemas"]["CondolenceBalancingTownship"][];
+            by_category: components["schemas"]["CondolenceBalancingCategory"][];
+            quotas: components["schemas"]["CondolenceBalancingQuota"][];
+            budget: components["schemas"]["CondolenceBalancingBudget"][];
+            blockers: string[];
+            can_freeze: boolean;
+        };
+        CondolenceBalancingDecision: {
+            id: number;
+            campaign_id: number;
+            kind: string;
+            kind_label: string | null;
+            quota_id: number | null;
+            category_code: string | null;
+            budget_kind: string | null;
+            old_value: number | null;
+            new_value: number | null;
+            accepted_value: number | null;
+            line_count: number;
+            comment: string;
+            actor_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CondolenceBalancingDecisionCreate: {
+            /** @enum {string} */
+            kind: "raise_quota" | "accept_over_quota" | "accept_over_budget" | "reject_lines";
+            comment: string;
+            /** @description raise_quota, accept_over_quota */
+            quota_id?: number;
+            new_max_households?: number;
+            /** @enum {string} */
+            budget_kind?: "cash" | "goods";
+            /** @description a category's own budget */
+            category_code?: string | null;
+            /** @description reject_lines */
+            line_ids?: number[];
+        };
+        CondolenceFreeze: {
+            comment: string | null;
+        };
+        CondolenceFreezeResult: {
+            campaign_id: number;
+            status: string;
+            /** Format: date-time */
+            frozen_at: string;
+            approved: number;
+            excluded: number;
+            approved_cash_fen: number;
+            approved_goods_fen: number;
+        };
+        CondolenceSummaryMeasures: {
+            households: number;
+            cash_fen: number;
+            goods_fen: number;
+            paid_households: number;
+            paid_fen: number;
+            bank_paid_fen: number;
+            cash_paid_fen: number;
+            visited: number;
+            goods_given_fen: number;
+            last_year_households: number | null;
+            last_year_cash_fen: number | null;
+            last_year_goods_fen: number | null;
+            /** @description e.g. "12.5"; null without last year */
+            households_change_pct: string | null;
+            cash_change_pct: string | null;
+        };
+        CondolenceSummaryRow: {
+            households: number;
+            cash_fen: number;
+            goods_fen: number;
+            paid_households: number;
+            paid_fen: number;
+            bank_paid_fen: number;
+            cash_paid_fen: number;
+            visited: number;
+            goods_given_fen: number;
+            last_year_households: number | null;
+            last_year_cash_fen: number | null;
+            last_year_goods_fen: number | null;
+            /** @description e.g. "12.5"; null without last year */
+            households_change_pct: string | null;
+            cash_change_pct: string | null;
+            category_code: string | null;
+            township_org_id: number | null;
+            label: string;
+        };
+        CondolenceCampaignSummary: {
+            campaign_id: number;
+            campaign_name: string;
+            festival: string;
+            festival_label: string;
+            year: number;
+            status: string;
+            budget_cash_fen: number;
+            budget_goods_fen: number;
+            previous_campaign_id: number | null;
+            previous_campaign_name: string | null;
+            totals: components["schemas"]["CondolenceSummaryMeasures"];
+            by_category: components["schemas"]["CondolenceSummaryRow"][];
+            by_township: components["schemas"]["CondolenceSummaryRow"][];
+        };
+        CondolenceFestivalRow: {
+            festival: string;
+            label: string;
+            campaigns: number;
+            households: number;
+            cash_fen: number;
+            goods_fen: number;
+            paid_fen: number;
+            last_year_campaigns: number;
+            last_year_households: number;
+            last_year_cash_fen: number;
+            last_year_goods_fen: number;
+            last_year_paid_fen: number;
+            households_change_pct: string | null;
+            cash_change_pct: string | null;
+        };
+        CondolenceFestivalTotals: {
+            campaigns: number;
+            households: number;
+            cash_fen: number;
+            goods_fen: number;
+            paid_fen: number;
+            last_year_households: number;
+            last_year_cash_fen: number;
+        };
+        CondolenceFestivalSummary: {
+            year: number;
+            by_festival: components["schemas"]["CondolenceFestivalRow"][];
+            totals: components["schemas"]["CondolenceFestivalTotals"];
+        };
+        CondolenceVisitGroup: {
+            id: number;
+            campaign_id: number;
+            name: string;
+            leader: string;
+            departments: string[];
+            /** Format: date */
+            visit_date: string;
+            visit_time: string | null;
+            meeting_time: string | null;
+            meeting_point: string | null;
+            area_org_id: number | null;
+            area_org_name: string | null;
+            contact: string | null;
+            remark: string | null;
+            households: number;
+            cash_fen: number;
+            goods_fen: number;
+            visited: number;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CondolenceVisitGroupCreate: {
+            name: string;
+            /** @description 带队领导 */
+            leader: string;
+            departments?: string[];
+            /** Format: date */
+            visit_date: string;
+            visit_time?: string | null;
+            meeting_time?: string | null;
+            meeting_point?: string | null;
+            area_org_id?: number | null;
+            contact?: string | null;
+            remark?: string | null;
+        };
+        CondolenceVisitGroupUpdate: {
+            name: string;
+            leader: string;
+            departments: string[];
+            /** Format: date */
+            visit_date: string;
+            visit_time: string | null;
+            meeting_time: string | null;
+            meeting_point: string | null;
+            area_org_id: number | null;
+            contact: string | null;
+            remark: string | null;
+        };
+        CondolenceAssign: {
+            line_ids: number[];
+            /** @description every approved, unassigned line of this subtree */
+            org_id: number;
+            /**
+             * @description also take lines from other groups
+             * @default false
+             */
+            move: boolean;
+        };
+        CondolenceAssignResult: {
+            assigned: number;
+            message: string;
+        };
+        CondolenceUnassign: {
+            line_ids: number[];
+        };
+        CondolenceVisit: {
+            id: number;
+            campaign_id: number;
+            line_id: number;
+            line_name: string | null;
+            group_id: number | null;
+            /** Format: date */
+            visited_on: string;
+            cash_fen: number;
+            goods_desc: string | null;
+            goods_fen: number;
+            notes: string | null;
+            recorder_name: string | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CondolenceVisitCreate: {
+            line_id: number;
+            group_id?: number | null;
+            /** Format: date */
+            visited_on: string;
+            /**
+             * @description cash handed over (a payment: needs the notice cleared)
+             * @default 0
+             */
+            cash_fen: number;
+            goods_desc?: string | null;
+            /** @default 0 */
+            goods_fen: number;
+            notes?: string | null;
+        };
+        CondolenceVisitUpdate: {
+            group_id: number | null;
+            /** Format: date */
+            visited_on: string;
+            cash_fen: number;
+            goods_desc: string | null;
+            goods_fen: number;
+            notes: string | null;
         };
     };
     responses: {

@@ -43,3 +43,95 @@ export function makeIdNumber(birth = '19900101', seq = '123', region = '410721')
 }
 
 export { assert };
+
+// ---- imports, evidence, jobs (additive helpers) ------------------------------------------------
+import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A package installed for the SPA (exceljs, …): one lockfile for all JS tooling. */
+export function frontendRequire(name) {
+  return createRequire(join(repoRoot, 'frontend/package.json'))(name);
+}
+
+/** Write an .xlsx with exceljs: `rows[0]` is the header. Cells given as strings stay text. */
+export async function writeXlsx(path, rows, sheetName = '会员') {
+  const ExcelJS = frontendRequire('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(sheetName);
+  for (const row of rows) ws.addRow(row);
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+/**
+ * The cell texts of the first sheet of an .xlsx file, row by row, and the sheet names. Read from
+ * the XML parts directly (exceljs cannot open workbooks whose cells carry openpyxl comments, which
+ * the annotated copies do).
+ */
+export async function readXlsx(path) {
+  const { readFileSync } = await import('node:fs');
+  const JSZip = frontendRequire('jszip');
+  const zip = await JSZip.loadAsync(readFileSync(path));
+  const text = async (name) => (zip.file(name) ? zip.file(name).async('string') : '');
+  const unescape = (v) =>
+    v
+      .replace(/&#x([0-9a-fA-F]+);/g, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+      .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const runs = (xml) => [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => unescape(m[1])).join('');
+  const shared = [...(await text('xl/sharedStrings.xml')).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => runs(m[1]));
+  const book = await text('xl/workbook.xml');
+  const sheets = [...book.matchAll(/<sheet\b[^>]*\bname="([^"]*)"/g)].map((m) => unescape(m[1]));
+  const firstSheet = Object.keys(zip.files).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).sort()[0];
+  const xml = await text(firstSheet);
+  const col = (ref) => [...ref.replace(/\d+/g, '')].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  const rows = [];
+  for (const row of xml.matchAll(/<row\b[^>]*>([\s\S]*?)<\/row>/g)) {
+    const cells = [];
+    for (const c of row[1].matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      const attrs = c[1];
+      const body = c[2] ?? '';
+      const ref = /\br="([A-Z]+\d+)"/.exec(attrs)?.[1];
+      const type = /\bt="(\w+)"/.exec(attrs)?.[1];
+      const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+      let value = null;
+      if (type === 's' && v !== undefined) value = shared[Number(v)];
+      else if (type === 'inlineStr') value = runs(body);
+      else if (v !== undefined) value = unescape(v);
+      if (ref) cells[col(ref)] = value;
+    }
+    if (cells.some((v) => v !== null && v !== undefined && v !== '')) rows.push(Array.from(cells, (v) => v ?? null));
+  }
+  return { sheets, rows };
+}
+
+export function sha256Hex(buffer) {
+  return createHash('sha256').update(buffer).digest('hex');
+}
+
+/** POST/DELETE with the page's session and CSRF cookie (for setting up and cleaning up). */
+export async function apiSend(page, method, path, data) {
+  const cookies = await page.context().cookies();
+  const csrf = cookies.find((c) => c.name === 'csrf_token')?.value ?? '';
+  const response = await page.request.fetch(new URL(path, page.url()).href, {
+    method,
+    headers: { 'X-CSRF-Token': csrf },
+    ...(data === undefined ? {} : { data }),
+  });
+  return { status: response.status(), data: response.headers()['content-type']?.includes('json') ? await response.json() : null };
+}
+
+/** Poll `fn` until it returns a truthy value (or time runs out). */
+export async function eventually(fn, { timeout = 60_000, interval = 500, message = 'condition not met in time' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

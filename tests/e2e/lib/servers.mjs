@@ -1,7 +1,7 @@
 // Start the whole app for the browser tests, on throwaway data, and stop it again:
 //   python -m infra.local.services up   (PostgreSQL, Redis, SeaweedFS on free ports; prints JSON, blocks)
 //   flask uh migrate / uh seed-demo --size tiny
-//   gunicorn serving the API and the built SPA (FRONTEND_DIST) on a free port
+//   gunicorn serving the API and the built SPA (FRONTEND_DIST) on a free port, and one RQ worker
 // Every child runs in its own process group; stop() ends them all (SIGTERM, then SIGKILL).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -136,6 +136,8 @@ export class Servers {
       if (Date.now() > deadline) throw new Error(`gunicorn did not answer within 60 s:\n${this.tail(api)}`);
       await sleep(250);
     }
+    // One RQ worker: imports, evidence verification and bundles run as background jobs.
+    this.spawnLogged('worker', this.python, ['-m', 'workers.worker'], env);
     return { base, logins: JSON.parse(readFileSync(logins, 'utf8')) };
   }
 

@@ -2,8 +2,9 @@
 comment holding the message.
 
 Small .xlsx files are edited in place with openpyxl, so the user gets their own workbook back with its
-formatting; anything larger, and CSV or .xls uploads, is streamed row by row into a new .xlsx
-(openpyxl's write-only mode: memory stays flat whatever the row count). Issues arrive as an iterator
+formatting (``styled_copy``); anything larger, and CSV or .xls uploads, is streamed row by row into a
+new .xlsx by ``xlsxwrite.AnnotatedSheet`` (memory stays flat whatever the row count; an import job
+writes it a piece per slice, see ``domains/orgs/imports/engine.py``). Issues arrive as an iterator
 ordered by row, so a million-row error report is never held in memory either.
 """
 
@@ -11,19 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 
 from .pipeline import Issue, OpenedFile
+from .xlsxwrite import AnnotatedSheet, ZipEntry, workbook_entries, write_zip
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +40,7 @@ def row_text(issues: list[Issue]) -> str:
     return "；".join(f"{i.label}：{i.message}" if i.label else i.message for i in issues)
 
 
-def _by_cell(issues: list[Issue]) -> dict[int, str]:
+def by_cell(issues: list[Issue]) -> dict[int, str]:
     out: dict[int, list[str]] = {}
     for i in issues:
         if i.col is not None:
@@ -57,14 +54,22 @@ def write_annotated(opened: OpenedFile, issues: Iterable[RowIssues], out: Path, 
     reader stopped there after a run of blank rows)."""
     source, table = opened.source, opened.header.table
     sheet = next((s for s in source.sheets if s.name == table.name), None)
-    small = sheet is not None and sheet.max_row <= STYLED_MAX_ROWS and source.size <= STYLED_MAX_BYTES
-    if source.kind == "xlsx" and small:
-        try:
-            _styled(opened, issues, out)
-            return
-        except Exception:  # openpyxl is stricter than calamine about odd files: fall back to a plain copy
-            log.warning("annotating in place failed; writing a plain copy", exc_info=True)
+    rows = (sheet.max_row or sheet.dimension_rows or 0) if sheet is not None else None
+    small = rows is not None and rows <= STYLED_MAX_ROWS and source.size <= STYLED_MAX_BYTES
+    if source.kind == "xlsx" and small and styled_copy(opened, issues, out):
+        return
     _streamed(opened, issues, out, stop_row)
+
+
+def styled_copy(opened: OpenedFile, issues: Iterable[RowIssues], out: Path) -> bool:
+    """The user's own workbook (openpyxl, formatting kept) with the problems marked; False when
+    openpyxl cannot take the file (stricter than the readers about odd files)."""
+    try:
+        _styled(opened, issues, out)
+        return True
+    except Exception:
+        log.warning("annotating in place failed; writing a plain copy", exc_info=True)
+        return False
 
 
 def _styled(opened: OpenedFile, issues: Iterable[RowIssues], out: Path) -> None:
@@ -80,7 +85,7 @@ def _styled(opened: OpenedFile, issues: Iterable[RowIssues], out: Path) -> None:
         cell = ws.cell(row=number, column=err_col, value=row_text(row_issues))
         cell.font = BAD_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for col, message in _by_cell(row_issues).items():
+        for col, message in by_cell(row_issues).items():
             bad = ws.cell(row=number, column=col + 1)
             bad.fill = BAD_FILL
             bad.comment = Comment(message, COMMENT_AUTHOR, width=300, height=80)
@@ -88,56 +93,39 @@ def _styled(opened: OpenedFile, issues: Iterable[RowIssues], out: Path) -> None:
     wb.close()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _cell(ws: Any, value: Any) -> Cell:
-    cell = WriteOnlyCell(ws, value=_plain(value))
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # the user's text, never a formula in our copy
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
 def _streamed(opened: OpenedFile, issues: Iterable[RowIssues], out: Path, stop_row: int | None) -> None:
     header = opened.header
     width = header.width
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(header.table.name or "Sheet1")[:31])
-    ws.column_dimensions[get_column_letter(width + 1)].width = 60
-    for (r0, c0), (r1, c1) in header.table.merged:
-        if r1 <= header.header_row and c1 < width:  # title and header merges
-            ws.merged_cells.add(CellRange(min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1))
+    writer = AnnotatedSheet(width=width)
+    writer.begin()
+    pieces: dict[str, list[bytes]] = {"s": [], "c": [], "v": []}
     pending: Iterator[RowIssues] = iter(issues)
     nxt = next(pending, None)
-    for index, cells in header.table.rows():
+    for count, (index, cells) in enumerate(header.table.rows(), 1):
         number = index + 1
         if stop_row is not None and number > stop_row and (nxt is None or nxt[0] > stop_row):
             break
-        row: list[Any] = [_cell(ws, v) if v is not None else None for v in cells[:width]]
-        row += [None] * (width - len(row))
-        note: Any = None
-        if index == header.header_row:
-            note = WriteOnlyCell(ws, value=ERROR_COLUMN)
-            note.font = HEADER_FONT
         while nxt is not None and nxt[0] < number:
             nxt = next(pending, None)
-        if nxt is not None and nxt[0] == number:
-            row_issues = nxt[1]
-            for col, message in _by_cell(row_issues).items():
-                if col >= width:
-                    continue
-                bad = row[col] if isinstance(row[col], Cell) else WriteOnlyCell(ws, value=None)
-                bad.fill = BAD_FILL
-                bad.comment = Comment(message, COMMENT_AUTHOR, width=300, height=80)
-                row[col] = bad
-            note = WriteOnlyCell(ws, value=row_text(row_issues))
-            note.font = BAD_FONT
-        ws.append([*row, note] if note is not None else row)
-    wb.save(out)
+        if index == header.header_row:
+            writer.row(number, cells, None, ERROR_COLUMN, header=True)
+        elif nxt is not None and nxt[0] == number:
+            writer.row(number, cells, by_cell(nxt[1]), row_text(nxt[1]))
+        else:
+            writer.row(number, cells)
+        if count % 20000 == 0:
+            for k, data in writer.take().items():
+                pieces[k].append(data)
+    writer.end([f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+                for (r0, c0), (r1, c1) in header.table.merged if r1 <= header.header_row and c1 < width])
+    for k, data in writer.take(final=True).items():
+        pieces[k].append(data)
+    state = writer.state()
+
+    def entry(k: str) -> ZipEntry:
+        return ZipEntry("", state[k]["crc"], state[k]["u"], state[k]["c"], pieces[k])
+
+    comments = writer.comments > 0
+    with out.open("wb") as f:
+        write_zip(f, workbook_entries(header.table.name or "Sheet1", entry("s"), entry("c") if comments else None,
+                                      entry("v") if comments else None))

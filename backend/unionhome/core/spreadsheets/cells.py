@@ -36,6 +36,9 @@ def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
+        stripped = value.strip()
+        if stripped and stripped.isprintable():
+            return False  # the usual case, without normalising (zero-width characters are not printable)
         return not normalize_text(value)
     return False
 

@@ -165,6 +165,7 @@ class HardshipHousehold(TenantMixin, IdMixin, TimestampMixin, VersionMixin, db.M
         Index("ix_hardship_households_org", "tenant_id", "org_id", "id"),
         Index("ix_hardship_households_status_due", "tenant_id", "status", "next_review_due"),
         Index("ix_hardship_households_category", "tenant_id", "category"),
+        Index("ix_hardship_households_last4", "tenant_id", "head_id_last4"),
     )
 
     file_no: Mapped[str] = mapped_column(String(30), nullable=False)  # 档案编号
@@ -203,6 +204,10 @@ class HardshipHousehold(TenantMixin, IdMixin, TimestampMixin, VersionMixin, db.M
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="candidate")
     source: Mapped[str] = mapped_column(String(20), nullable=False, default="application")
     rule_code: Mapped[str | None] = mapped_column(String(20))  # the eligibility rule met at the last assessment
+    claimed_rule: Mapped[str | None] = mapped_column(String(20))  # the rule the application cites (申请依据)
+    # A review found no rule met any more: the household waits for the exit decision (退档).
+    exit_recommended: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                   server_default=text("false"))
     policy_id: Mapped[int | None] = mapped_column(BigInteger)  # the policy of that assessment
     applied_on: Mapped[date] = mapped_column(Date, nullable=False)
     verified_on: Mapped[date | None] = mapped_column(Date)
@@ -243,6 +248,25 @@ class HardshipHouseholdMember(TenantMixin, IdMixin, TimestampMixin, db.Model):  
     occupation: Mapped[str | None] = mapped_column(String(60))
     monthly_income_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     counted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class HardshipActivePerson(TenantMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Every person (head or listed member, by ID-number HMAC) of an open file (candidate, verified,
+    filed): the primary key makes "one open file per person in a county" hold under concurrency for
+    members too, and across roles (the head of one household listed as a member of another). Rows are
+    written with the household and removed when it is exited or rejected."""
+
+    __tablename__ = "hardship_active_persons"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "household_id"],
+                             ["hardship_households.tenant_id", "hardship_households.id"], ondelete="CASCADE"),
+        Index("ix_hardship_active_persons_household", "tenant_id", "household_id"),
+    )
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    household_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    role: Mapped[str] = mapped_column(String(10), nullable=False)  # head | member
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
 
 
 class HardshipVisit(TenantMixin, IdMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -289,3 +313,49 @@ class HardshipRelief(TenantMixin, IdMixin, TimestampMixin, db.Model):  # type: i
     source: Mapped[str | None] = mapped_column(String(60))  # e.g. "condolence:<campaign id>"
     note: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ImportHardshipRow(TenantMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A valid row of a running import of an existing hardship file (the import engine's staging, like
+    `import_member_rows`; natural key: the head's ID-number HMAC). Deleted when the phase ends."""
+
+    __tablename__ = "import_hardship_rows"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "batch_id"], ["import_batches.tenant_id", "import_batches.id"],
+                             name="fk_import_hardship_rows_batch", ondelete="CASCADE"),
+    )
+
+    batch_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, sort_order=-90)
+    row_no: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-89)
+    key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, sort_order=-88)
+    digest: Mapped[str] = mapped_column(String(32), nullable=False, sort_order=-87)
+    ok: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"), sort_order=-86)
+    existing_id: Mapped[int | None] = mapped_column(BigInteger)  # the open file of this head (same union)
+    id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    region_code: Mapped[str | None] = mapped_column(Text)
+    last4: Mapped[str | None] = mapped_column(Text)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    org_id: Mapped[int | None] = mapped_column(BigInteger)
+    file_no: Mapped[str | None] = mapped_column(Text)
+    employer_name: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    causes: Mapped[str | None] = mapped_column(Text)  # comma-separated codes
+    marital_status: Mapped[str | None] = mapped_column(Text)
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    household_income_fen: Mapped[int | None] = mapped_column(BigInteger)
+    per_capita_income_fen: Mapped[int | None] = mapped_column(BigInteger)
+    self_paid_medical_fen: Mapped[int | None] = mapped_column(BigInteger)
+    disaster_loss_fen: Mapped[int | None] = mapped_column(BigInteger)
+    mobile: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    bank_card_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bank_card_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bank_card_last4: Mapped[str | None] = mapped_column(Text)
+    bank_name: Mapped[str | None] = mapped_column(Text)
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+    policy_id: Mapped[int | None] = mapped_column(BigInteger)
+    rule_code: Mapped[str | None] = mapped_column(Text)
+    remark: Mapped[str | None] = mapped_column(Text)

@@ -91,7 +91,7 @@ class JobContext:
         self._started = time.monotonic()
         self._progress: tuple[int, int | None] | None = None
         self._progress_written = 0.0
-        self._cancel_seen = False
+        self._cancel_seen = row.get("cancel_requested_at") is not None  # resumed only to stop (repo.claim)
         self._cancel_checked = 0.0
         self._superseded = False
         self._stop = threading.Event()

@@ -102,7 +102,7 @@ def _reap_one(conn: Any, row: Mapping[str, Any], stale: float, grace: float, sta
               budget: list[int]) -> list[Dispatch]:
     tenant_id, job_id, token = row["tenant_id"], row["id"], row["rq_job_id"]
     if row["status"] == QUEUED:
-        if row["cancel_requested_at"] is not None:
+        if row["cancel_requested_at"] is not None and not row["attempts"]:  # never started (see repo.claim)
             moved, dispatches = repo.finish(conn, tenant_id, job_id, token, CANCELLED, from_statuses=(QUEUED,))
             stats["cancelled"] += int(moved)
             _cancel_rq(token)

@@ -50,10 +50,12 @@ def visible_jobs(ctx: RequestContext) -> Select[Any]:
 
 def claim(conn: Any, tenant_id: int, job_id: int, token: str, worker: str | None, stale_s: float) -> Any:
     """Take the row for this RQ job: only if the token is current and the row is queued, or running
-    with a dead heartbeat (the same RQ job rerun after its worker died). Returns the row or None."""
+    with a dead heartbeat (the same RQ job rerun after its worker died). Returns the row or None.
+    A cancelled row is taken only if it has run before (queued between slices or for a retry): the
+    job function then sees `ctx.cancelled()` and stops its own way; a never-started one is not run."""
     return conn.execute(
         update(T).where(
-            _key(tenant_id, job_id), T.c.rq_job_id == token, T.c.cancel_requested_at.is_(None),
+            _key(tenant_id, job_id), T.c.rq_job_id == token, or_(T.c.cancel_requested_at.is_(None), T.c.attempts > 0),
             or_(T.c.status == QUEUED, and_(T.c.status == RUNNING, T.c.heartbeat_at < _ago(stale_s))),
         ).values(status=RUNNING, attempts=T.c.attempts + 1, started_at=func.coalesce(T.c.started_at, func.now()),
                  heartbeat_at=func.now(), worker_name=worker, updated_at=func.now())

@@ -79,10 +79,12 @@ def _queued_family(tenant_id: int, job_id: int) -> list[tuple[int, str | None]]:
     while ids:
         col = repo.T.c.id if first else repo.T.c.parent_id
         rows = db.session.execute(
-            select(repo.T.c.id, repo.T.c.rq_job_id, repo.T.c.status).where(repo.T.c.tenant_id == tenant_id,
-                                                                            col.in_(ids))
+            select(repo.T.c.id, repo.T.c.rq_job_id, repo.T.c.status, repo.T.c.attempts)
+            .where(repo.T.c.tenant_id == tenant_id, col.in_(ids))
         ).all()
-        found += [(r[0], r[1]) for r in rows if r[2] == QUEUED]
+        # Queued between two slices (or for a retry), a job has started: it runs once more, sees the
+        # cancel and stops its own way (e.g. deletes what it staged); only never-started ones end here.
+        found += [(r[0], r[1]) for r in rows if r[2] == QUEUED and not r[3]]
         ids = [r[0] for r in rows if r[2] not in FINAL_STATUSES]
         first = False
     return found

@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from ...core.schemas import BaseSchema
+from ...core.schemas import BaseSchema, Id
 
 F = ma.fields
 
@@ -126,3 +126,47 @@ class IndicatorsSchema(BaseSchema):
     totals = F.Nested(IndicatorBlockSchema)
     by_child = F.List(F.Nested(IndicatorRowSchema), metadata={
         "description": "the node's own row first, then one row per direct child; the rows sum to the totals"})
+
+
+# ---- members over time ------------------------------------------------------------------------------
+
+MEMBERS_OVER_TIME_MAX_MONTHS = 60
+
+
+class MembersOverTimeQueryArgsSchema(BaseSchema):
+    org_id = Id(metadata={"description": "top of the subtree (must lie in the user's scope; default: the top of "
+                                         "the scope)"})
+    months = F.Integer(load_default=24, validate=ma.validate.Range(
+        min=1, max=MEMBERS_OVER_TIME_MAX_MONTHS, error=f"月数应在1到{MEMBERS_OVER_TIME_MAX_MONTHS}之间"),
+        metadata={"description": "how many months, the current one included (default 24)"})
+
+
+class MemberMonthSchema(BaseSchema):
+    month = F.String(metadata={"description": "YYYY-MM (Beijing time)", "example": "2025-03"})
+    joined = F.Integer(metadata={"description": "入会: join_date in the month, first union in the subtree"})
+    transferred_in = F.Integer(metadata={"description": "转入: transfers in the month from outside the subtree"})
+    transferred_out = F.Integer(metadata={"description": "转出: transfers in the month to outside the subtree"})
+    left = F.Integer(metadata={"description": "退会: lapsed / transferred-out members, dated by their last change"})
+    net = F.Integer(metadata={"description": "joined + transferred_in - transferred_out - left"})
+    members_end = F.Integer(metadata={"description": "active members at the end of the month (the current month: "
+                                                     "now), counted back from today's number"})
+
+
+class MemberFlowTotalsSchema(BaseSchema):
+    joined = F.Integer()
+    transferred_in = F.Integer()
+    transferred_out = F.Integer()
+    left = F.Integer()
+    net = F.Integer()
+
+
+class MembersOverTimeSchema(BaseSchema):
+    org = F.Nested(IndicatorOrgSchema, metadata={"description": "top of the subtree"})
+    as_of = F.Date()
+    months = F.Integer()
+    members_now = F.Integer(metadata={"description": "active members of the subtree today"})
+    members_start = F.Integer(metadata={"description": "active members just before the first month"})
+    unknown_join_date = F.Integer(metadata={
+        "description": "active members without a join date: counted as members from before the first month"})
+    totals = F.Nested(MemberFlowTotalsSchema, metadata={"description": "sums over the months"})
+    series = F.List(F.Nested(MemberMonthSchema), metadata={"description": "oldest month first"})

@@ -7,3 +7,5 @@ export type IndicatorRow = components['schemas']['IndicatorRow'];
 export type FoundingRate = components['schemas']['FoundingRate'];
 export type MembershipRate = components['schemas']['MembershipRate'];
 export type Share = components['schemas']['Share'];
+export type MembersOverTime = components['schemas']['MembersOverTime'];
+export type MemberMonth = components['schemas']['MemberMonth'];

@@ -22,8 +22,7 @@ class ImportDefinition:
     label: str  # 会员 / 单位
     columns: tuple[Column, ...]
     key_column: str  # the column holding the natural key (duplicates are reported on it)
-    key_type: str  # SQL type of the staged key
-    payload_ddl: str
+    staging_table: str  # where valid rows are staged (models.Import…Row): row_no, key, digest, *payload
     payload_columns: tuple[str, ...]
     write_permission: str
 
@@ -36,6 +35,7 @@ class ImportDefinition:
         staged tuples of the rows that are still valid: ``(row_no, key, digest, *payload)``."""
         raise NotImplementedError
 
-    def upsert(self, session: Session, tenant_id: int, batch_id: int) -> tuple[int, int]:
-        """Write the staged valid rows set-based; return (created, updated)."""
+    def upsert(self, session: Session, tenant_id: int, batch_id: int, lo: int, hi: int) -> tuple[int, int]:
+        """Write the staged valid rows ``lo`` ≤ row < ``hi`` set-based; return (created, updated).
+        Idempotent: writing the same rows again changes nothing."""
         raise NotImplementedError

@@ -91,10 +91,7 @@ class EmployerImport(ImportDefinition):
     label = "单位"
     columns = COLUMNS
     key_column = "credit_code"
-    key_type = "text"
-    payload_ddl = ("is_new boolean NOT NULL, name text, ownership_type text, sector text, staff_count integer, "
-                   "women_count integer, migrant_count integer, address text, legal_representative text, "
-                   "contact_phone text, township_org_id bigint, union_status text, covering_org_id bigint, remark text")
+    staging_table = "import_employer_rows"
     payload_columns = PAYLOAD
     write_permission = EMPLOYERS_WRITE
 
@@ -161,5 +158,5 @@ class EmployerImport(ImportDefinition):
         in_scope = set(db.session.execute(scoped.where(Employer.credit_code.in_(codes))).scalars())
         return found, in_scope
 
-    def upsert(self, session: Session, tenant_id: int, batch_id: int) -> tuple[int, int]:
-        return sql.upsert_employers(session, tenant_id, self.ctx, batch_id)
+    def upsert(self, session: Session, tenant_id: int, batch_id: int, lo: int, hi: int) -> tuple[int, int]:
+        return sql.upsert_employers(session, tenant_id, self.ctx, batch_id, lo, hi)

@@ -60,10 +60,7 @@ class MemberImport(ImportDefinition):
     label = "会员"
     columns = COLUMNS
     key_column = "id_number"
-    key_type = "bytea"
-    payload_ddl = ("id_enc bytea, region_code text, last4 text, birth_date date, gender text, name text, mobile text, "
-                   "org_id bigint, employer_id bigint, join_date date, employment_type text, "
-                   "member_card_number text, remark text")
+    staging_table = "import_member_rows"
     payload_columns = PAYLOAD
     write_permission = MEMBERS_WRITE
 
@@ -136,5 +133,5 @@ class MemberImport(ImportDefinition):
                 .where(Member.tenant_id == self.tenant_id, Member.id_number_hash.in_(hashes)))
         return {bytes(h): (oid, name, org_name) for h, oid, name, org_name in db.session.execute(stmt)}
 
-    def upsert(self, session: Session, tenant_id: int, batch_id: int) -> tuple[int, int]:
-        return sql.upsert_members(session, tenant_id, self.ctx, batch_id)
+    def upsert(self, session: Session, tenant_id: int, batch_id: int, lo: int, hi: int) -> tuple[int, int]:
+        return sql.upsert_members(session, tenant_id, self.ctx, batch_id, lo, hi)

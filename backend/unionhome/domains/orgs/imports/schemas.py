@@ -19,6 +19,14 @@ class ImportIssueSchema(BaseSchema):
     text = F.String(metadata={"description": "e.g. 第12行 身份证号：校验位错误（应为X）"})
 
 
+class ImportProgressSchema(BaseSchema):
+    step = F.String(allow_none=True, metadata={"description": "what the running dry run / commit does now: "
+                                                              "read, check, annotate, apply, finish, cleanup"})
+    step_label = F.String(allow_none=True, metadata={"description": "e.g. 读取校验, 写入数据"})
+    done = F.Integer(allow_none=True, metadata={"description": "rows done in this step"})
+    total = F.Integer(allow_none=True, metadata={"description": "rows expected in this step (null: not known yet)"})
+
+
 class ImportSchema(BaseSchema):
     id = Id()
     kind = F.String()
@@ -53,6 +61,8 @@ class ImportSchema(BaseSchema):
     updated_at = F.DateTime()
     validated_at = F.DateTime(allow_none=True)
     committed_at = F.DateTime(allow_none=True)
+    progress = F.Nested(ImportProgressSchema, metadata={
+        "description": "while pending/validating/committing: the step and its rows; all null otherwise"})
 
 
 class ImportCreateSchema(BaseSchema):
@@ -73,3 +83,7 @@ class ImportCommitSchema(BaseSchema):
 class ImportQueryArgsSchema(BaseSchema):
     kind = F.String(validate=choice(IMPORT_KINDS, "导入类型"))
     status = F.String(validate=choice(IMPORT_STATUSES, "状态"))
+
+
+class ImportTemplateArgsSchema(BaseSchema):
+    kind = F.String(required=True, validate=choice(IMPORT_KINDS, "导入类型"))

@@ -19,8 +19,8 @@ from ....core.tenancy import current_tenant_id
 from ....extensions import db
 from ..services.common import org_field_in_scope
 from ..services.members import MEMBER_ORG_TYPES
-from . import engine, jobs, storage
-from .models import IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES, ImportBatch
+from . import engine, files, jobs
+from .models import IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES, STEPS, ImportBatch
 
 
 def _permission(kind: str) -> str:
@@ -78,10 +78,10 @@ def create_import(ctx: RequestContext, data: dict[str, Any], upload: Any) -> Imp
     filename = os.path.basename((getattr(upload, "filename", None) or "upload").replace("\\", "/"))[:255] or "upload"
     tid = current_tenant_id()
     ext = os.path.splitext(filename)[1].lower()
-    key = storage.new_key(tid, ext if ext in (".xlsx", ".xls", ".csv", ".txt") else "")
+    key = files.new_key(tid, ext)
     tmp, size, sha = _save_upload(upload.stream)
     with tmp:
-        storage.put_file(key, tmp, "application/octet-stream")
+        files.put(key, tmp, "application/octet-stream")
     with transaction():
         batch = ImportBatch(tenant_id=tid, kind=kind, mode=data.get("mode") or "all_or_nothing", status="pending",
                             filename=filename, file_size=size, file_sha256=sha, source_key=key,
@@ -103,7 +103,8 @@ def commit_import(ctx: RequestContext, batch: ImportBatch, mode: str | None) -> 
             update(ImportBatch)
             .where(ImportBatch.tenant_id == batch.tenant_id, ImportBatch.id == batch.id,
                    ImportBatch.status == "validated")
-            .values(status="committing", mode=mode or batch.mode, actor=engine.actor_of(ctx))
+            .values(status="committing", mode=mode or batch.mode, actor=engine.actor_of(ctx), step=None, step_done=0,
+                    step_total=None)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
         if not claimed:
@@ -123,7 +124,7 @@ def annotated_file(ctx: RequestContext, batch: ImportBatch) -> tuple[Iterator[by
     if batch.created_by != ctx.user_id and not ctx.can(_permission(batch.kind)):
         raise PermissionDenied("没有执行此操作的权限")
     stem = os.path.splitext(batch.filename)[0] or "import"
-    return storage.stream(batch.annotated_key), f"{stem}-错误标注.xlsx", storage.size(batch.annotated_key)
+    return files.stream(batch.annotated_key), f"{stem}-错误标注.xlsx", files.size(batch.annotated_key)
 
 
 def view(batch: ImportBatch) -> dict[str, Any]:
@@ -137,4 +138,101 @@ def view(batch: ImportBatch) -> dict[str, Any]:
     data["status_label"] = IMPORT_STATUSES.get(batch.status)
     data["first_errors"] = batch.first_errors or []
     data["annotated_url"] = f"/api/v1/imports/{batch.id}/annotated.xlsx" if batch.annotated_key else None
+    running = batch.status in ("pending", "validating", "committing")
+    data["progress"] = {"step": batch.step if running else None,
+                        "step_label": STEPS.get(batch.step or "") if running else None,
+                        "done": int(batch.step_done or 0) if running else None,
+                        "total": batch.step_total if running else None}
     return data
+
+
+# ---- the blank template of a kind ---------------------------------------------------------------------
+
+def _labels(codes: dict[str, str]) -> str:
+    return "、".join(codes.values())
+
+
+def _template_hints() -> dict[str, dict[str, str]]:
+    from ..models import EMPLOYMENT_TYPES, OWNERSHIP_TYPES, UNION_STATUSES
+
+    return {
+        "members": {
+            "name": "会员姓名",
+            "id_number": "18位居民身份证号，末位可为X；出生日期和性别按号码识别",
+            "gender": "男或女，可不填；填写时须与身份证号一致",
+            "mobile": "11位手机号码",
+            "org": "所属基层工会的全称，与系统中的组织名称一致；不填时导入到上传时选择的默认工会",
+            "employer": "工作单位名称（系统中已登记的单位）",
+            "employer_code": "工作单位的18位统一社会信用代码，可代替单位名称",
+            "join_date": "如 2024-01-05、2024.1.5 或 2024年1月5日",
+            "employment_type": f"可填：{_labels(EMPLOYMENT_TYPES)}",
+            "member_card_number": "工会会员卡号",
+        },
+        "employers": {
+            "name": "单位全称（与营业执照一致）",
+            "credit_code": "18位统一社会信用代码",
+            "ownership_type": f"可填：{_labels(OWNERSHIP_TYPES)}",
+            "staff_count": "职工总人数（整数）",
+            "women_count": "其中女职工人数（整数）",
+            "migrant_count": "其中农民工人数（整数）",
+            "contact_phone": "手机或固定电话",
+            "township": "单位所在乡镇（街道）工会的名称",
+            "covering": "覆盖该单位的工会名称（单独建会或联合建会时填写）",
+            "union_status": f"可填：{_labels(UNION_STATUSES)}",
+        },
+    }
+
+
+# Columns Excel must keep as text: long digit strings become 4.10721E+17 and lose their last digits.
+TEXT_COLUMNS = frozenset({"id_number", "mobile", "employer_code", "credit_code", "member_card_number",
+                          "contact_phone"})
+TEMPLATE_TEXT_ROWS = 2000
+
+
+def template_file(ctx: RequestContext, kind: str) -> tuple[IO[bytes], str]:
+    """A blank workbook with the headers the `kind` import reads (required ones marked), text format on
+    the number-like columns, and a second sheet explaining every column and its accepted synonyms."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ctx.require_tenant()
+    ctx.require(_permission(kind))
+    definition = engine.DEFINITIONS[kind]
+    label = IMPORT_KINDS[kind]
+    hints = _template_hints().get(kind, {})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{label}导入"[:31]
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "填写要求", "也可使用的列名"])
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    for i, col in enumerate(definition.columns, start=1):
+        cell = ws.cell(row=1, column=i, value=col.label)
+        cell.font = bold
+        cell.fill = required_fill if col.required else header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        hint = hints.get(col.key, "")
+        cell.comment = Comment(("必填。" if col.required else "") + hint or col.label, "职工之家云")
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = max(12, min(30, len(col.label) * 2 + 6))
+        if col.key in TEXT_COLUMNS:
+            ws.column_dimensions[letter].number_format = "@"
+            for row in range(2, TEMPLATE_TEXT_ROWS + 2):
+                ws.cell(row=row, column=i).number_format = "@"
+        notes.append([col.label, "必填" if col.required else "选填", hint, "、".join(col.synonyms)])
+    ws.freeze_panes = "A2"
+    for cell in notes[1]:
+        cell.font = bold
+    for letter, width in zip("ABCD", (18, 10, 60, 60), strict=True):
+        notes.column_dimensions[letter].width = width
+    notes.append([])
+    notes.append(["说明：第一行是表头，从第二行起每行一条记录；黄色表头为必填列。列的顺序可以调整，"
+                  "不需要的选填列可以删除。身份证号、信用代码、手机号等列已设为文本格式，请勿改为数值。"])
+    out = tempfile.SpooledTemporaryFile(max_size=4 << 20)  # noqa: SIM115 - handed to the caller
+    wb.save(out)
+    out.seek(0)
+    return out, f"{label}导入模板.xlsx"

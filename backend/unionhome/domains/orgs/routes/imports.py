@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response, send_file, stream_with_context
 from flask.views import MethodView
 
 from ....core.pagination import paginate
@@ -18,6 +18,7 @@ from ..imports.schemas import (
     ImportFileSchema,
     ImportQueryArgsSchema,
     ImportSchema,
+    ImportTemplateArgsSchema,
 )
 from . import blp
 
@@ -90,3 +91,21 @@ class ImportCommit(MethodView):
         (the valid rows are written, the rest reported). Only a `validated` import can be committed (409)."""
         ctx = current_ctx()
         return svc.view(svc.commit_import(ctx, svc.get_import(ctx, import_id), data.get("mode")))
+
+
+@blp.route("/imports/template.xlsx")
+class ImportTemplate(MethodView):
+    @login_required
+    @blp.arguments(ImportTemplateArgsSchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, description="a blank import workbook (.xlsx)",
+                  content_type=XLSX_MIMETYPE)
+    def get(self, args: dict[str, Any]) -> Any:
+        """A blank workbook for an import `kind`: the headers the import reads (required ones in yellow,
+        with a comment each), the number-like columns (ID number, credit code, phone) formatted as text
+        so Excel keeps every digit, and a 填写说明 sheet with every column's rules and the other header
+        names it also accepts. Needs the kind's write permission."""
+        out, filename = svc.template_file(current_ctx(), args["kind"])
+        resp = send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
+        resp.headers["Content-Disposition"] = (f'attachment; filename="import-template-{args["kind"]}.xlsx"; '
+                                               f"filename*=UTF-8''{quote(filename, safe='')}")
+        return resp

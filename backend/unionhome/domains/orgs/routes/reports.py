@@ -13,6 +13,8 @@ from ..report_schemas import (
     IndicatorQueryArgsSchema,
     IndicatorsSchema,
     MemberFormQueryArgsSchema,
+    MembersOverTimeQueryArgsSchema,
+    MembersOverTimeSchema,
     TransferFormQueryArgsSchema,
 )
 from ..services import forms
@@ -58,6 +60,27 @@ class Indicators(MethodView):
         - `orgs`: active orgs per type (the node included); `reelection_overdue`: 换届 date before today.
         """
         return svc.compute(current_ctx(), args.get("org_id"))
+
+
+@blp.route("/indicators/members-over-time")
+class MembersOverTime(MethodView):
+    @require_permission(REPORTS_READ)
+    @blp.arguments(MembersOverTimeQueryArgsSchema, location="query")
+    @blp.response(200, MembersOverTimeSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """会员人数变化: monthly joins, transfers in/out, leaves and net change of a subtree over the
+        last `months` months (default 24, the current month included, Beijing time), with the active
+        members at the end of each month.
+
+        The subtree is `org_id` and everything below it (default: the user's scope; outside the scope
+        or another tenant's: 404). `joined`: join_date in the month, first union (before any transfer)
+        in the subtree; members without a join date count as members from before the first month.
+        `transferred_in`/`transferred_out`: transfers dated in the month that cross the subtree's
+        boundary. `left`: members now lapsed (退会) or transferred out of the county, dated by the last
+        change of their record (no leave date is kept). `members_end` is counted back from today's
+        active members: the previous month's end = this month's end − this month's net.
+        """
+        return svc.members_over_time(current_ctx(), args.get("org_id"), args["months"])
 
 
 @blp.route("/forms/org-register.xlsx")

@@ -28,19 +28,38 @@ Definitions (the API description of `GET /api/v1/indicators` repeats them):
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, cast, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
+from ....core.clock import CHINA_TZ
 from ....core.clock import today as china_today
 from ....core.errors import NotFound
 from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id
 from ....extensions import db
-from ..models import CADRE_POSTS, ORG_TYPES, Cadre, Employer, Member, Org
+from ..models import CADRE_POSTS, ORG_TYPES, Cadre, Employer, Member, MemberTransfer, Org
 from ..repository import OrgRepository, subtree_clause
 from .common import org_in_scope_or_404
 
@@ -253,3 +272,176 @@ def compute(ctx: RequestContext, org_id: int | None = None, *, today: date | Non
     for c in rows.values():
         totals.update(c)
     return {"org": _org_ref(node), "as_of": today, "totals": _block(totals), "by_child": by_child}
+
+
+# ---- members over time (会员人数变化) ------------------------------------------------------------------
+
+LEFT_STATUSES = ("lapsed", "transferred_out")
+FLOWS = ("joined", "transferred_in", "transferred_out", "left")
+
+
+def month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last `months` months, oldest first, the month of `today` last."""
+    index = today.year * 12 + today.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+
+
+def _month_key(col: Any) -> Any:
+    # A literal, not a bound parameter: GROUP BY must repeat the select's expression exactly.
+    return func.to_char(col, literal_column("'YYYY-MM'"))
+
+
+def _member_flow_rows(tid: int, path: str, start: date, today: date, *, whole_tenant: bool) -> list[Any]:
+    """Joins, leaves and today's members of a subtree in one grouped pass, as GROUPING SETS rows:
+    `g = 1`: members per join day (`jd`); `g = 2`: members per leave day (`ld`); `g = 3`: the total,
+    with `active` (today's members) and `unknown` (of those, without a join date). Days rather than
+    months keep the per-row work to date comparisons; Python folds the days into months.
+
+    For the whole county every member counts, so nothing is joined. For a subtree there are two
+    parts: A) members whose union is in the subtree now (joins when they were never transferred or
+    their first union is in the subtree too; leaves; today's number), and B) members elsewhere now
+    whose first union was in the subtree (their joins only)."""
+    joined_in_window = and_(Member.join_date >= start, Member.join_date <= today)
+    start_ts = datetime.combine(start, time.min, CHINA_TZ)
+    leave_day = case((and_(Member.status.in_(LEFT_STATUSES), Member.updated_at >= start_ts),
+                      cast(func.timezone(CHINA_TZ.key, Member.updated_at), Date)))
+    columns = (leave_day.label("ld"), (Member.status == "active").label("active"),
+               Member.join_date.is_(None).label("no_join"))
+    if whole_tenant:
+        rows = (select(case((joined_in_window, Member.join_date)).label("jd"), *columns)
+                .where(Member.tenant_id == tid)).subquery()
+    else:
+        # The subtree's orgs as a list of ids: the planner then knows how many members to expect and
+        # walks ix_members_org for a small union instead of scanning the county.
+        org_ids = list(db.session.execute(_subtree_org_ids(tid, path)).scalars())
+        touching = (select(MemberTransfer.member_id)
+                    .where(MemberTransfer.tenant_id == tid,
+                           or_(MemberTransfer.from_org_id.in_(org_ids), MemberTransfer.to_org_id.in_(org_ids))))
+        # A member joined the union it was in before its first transfer (its current one if never
+        # moved). Only members whose transfers touch the subtree can matter: one now in it arrived by
+        # a transfer into it, one that left it was first in it.
+        first = (
+            select(MemberTransfer.member_id, MemberTransfer.from_org_id)
+            .where(MemberTransfer.tenant_id == tid, MemberTransfer.member_id.in_(touching))
+            .ext(distinct_on(MemberTransfer.member_id))
+            .order_by(MemberTransfer.member_id, MemberTransfer.transfer_date, MemberTransfer.id)
+        ).cte("first_union")
+        first_in = or_(first.c.member_id.is_(None), first.c.from_org_id.in_(org_ids))
+        part_a = (
+            select(case((and_(joined_in_window, first_in), Member.join_date)).label("jd"), *columns)
+            .select_from(Org)
+            .join(Member, and_(Member.tenant_id == tid, Member.org_id == Org.id))
+            .outerjoin(first, first.c.member_id == Member.id)
+            .where(Org.tenant_id == tid, Org.id.in_(org_ids))
+        )
+        earlier = aliased(MemberTransfer)
+        first_from_inside = (
+            select(MemberTransfer.member_id)
+            .where(MemberTransfer.tenant_id == tid, MemberTransfer.from_org_id.in_(org_ids),
+                   ~select(earlier.id).where(
+                       earlier.tenant_id == tid, earlier.member_id == MemberTransfer.member_id,
+                       or_(earlier.transfer_date < MemberTransfer.transfer_date,
+                           and_(earlier.transfer_date == MemberTransfer.transfer_date,
+                                earlier.id < MemberTransfer.id))).exists())
+        ).subquery()
+        # LATERAL … LIMIT 1 (not flattened into a join): look the few members up by id rather than
+        # let the planner scan the county for them.
+        moved = (select(Member.join_date, Member.org_id)
+                 .where(Member.tenant_id == tid, Member.id == first_from_inside.c.member_id)
+                 .limit(1)).lateral("moved")
+        part_b = (
+            select(moved.c.join_date.label("jd"), null().label("ld"), false().label("active"), false().label("no_join"))
+            .select_from(first_from_inside)
+            .join(moved, true())
+            .where(moved.c.org_id.not_in(org_ids), moved.c.join_date >= start, moved.c.join_date <= today)
+        )
+        rows = union_all(part_a, part_b).subquery()
+    stmt = (
+        select(rows.c.jd, rows.c.ld, func.grouping(rows.c.jd, rows.c.ld).label("g"), func.count().label("n"),
+               func.count().filter(rows.c.active).label("active"),
+               func.count().filter(and_(rows.c.active, rows.c.no_join)).label("unknown"))
+        .group_by(func.grouping_sets(tuple_(rows.c.jd), tuple_(rows.c.ld), tuple_()))
+    )
+    return list(db.session.execute(stmt).mappings())
+
+
+def _transfer_rows(tid: int, path: str, start: date, today: date) -> list[Any]:
+    src, dst = aliased(Org), aliased(Org)
+    src_in, dst_in = subtree_clause(src.path, path), subtree_clause(dst.path, path)
+    stmt = (
+        select(_month_key(MemberTransfer.transfer_date).label("month"),
+               func.count().filter(and_(dst_in, ~src_in)).label("transferred_in"),
+               func.count().filter(and_(src_in, ~dst_in)).label("transferred_out"))
+        .select_from(MemberTransfer)
+        .join(src, and_(src.tenant_id == tid, src.id == MemberTransfer.from_org_id))
+        .join(dst, and_(dst.tenant_id == tid, dst.id == MemberTransfer.to_org_id))
+        .where(MemberTransfer.tenant_id == tid, MemberTransfer.transfer_date >= start,
+               MemberTransfer.transfer_date <= today, or_(src_in, dst_in))
+        .group_by(_month_key(MemberTransfer.transfer_date))
+    )
+    return list(db.session.execute(stmt).mappings())
+
+
+def members_over_time(ctx: RequestContext, org_id: int | None = None, months: int = 24, *,
+                      today: date | None = None) -> dict[str, Any]:
+    """Monthly member flows of a subtree (会员人数变化) over the last `months` months, the current one
+    included (Beijing time), and the number of active members at the end of each month.
+
+    What the data lets us count, per month, for the subtree under `org_id` (default: the user's scope):
+
+    * **joined (入会)**: members whose `join_date` falls in the month and whose first union lies in the
+      subtree. The first union is the `from_org` of the member's earliest transfer, or its current
+      union if it was never transferred, so a later transfer away does not move the join elsewhere.
+      Members without a join date are never counted as joins (`unknown_join_date` says how many of
+      today's members that is): they are taken to have been members since before the first month.
+    * **transferred_in / transferred_out (转入 / 转出)**: organisational-relation transfers dated in the
+      month (`transfer_date`) that cross the subtree's boundary. Transfers inside the subtree (or
+      inside the county, for the whole county) change nothing here.
+    * **left (退会)**: members whose status is now `lapsed` (退会) or `transferred_out` (转出本县) and
+      whose union lies in the subtree, dated by the record's last change (`updated_at`). No leave date
+      is recorded, and a lapsed member's record is normally not edited afterwards, so the last change
+      is the lapse; an edit made later moves the leave to that later month. A member who lapsed and
+      was re-activated counts as active and never as left.
+    * **net** = joined + transferred_in − transferred_out − left.
+    * **members_end**: today's active members for the current month; each earlier month's end is the
+      next month's end minus the next month's net. `members_start` is the number before the first
+      month. Figures are exact when every join has a date and every leave was the last change of
+      the record; otherwise they are the best reconstruction the register allows.
+
+    Two grouped queries (members, transfers), set-based; for a subtree the members are reached through
+    its orgs. Days are folded into months in Python.
+    """
+    node = report_root(ctx, org_id)
+    tid = current_tenant_id()
+    today = today or china_today()
+    starts = month_starts(today, months)
+    start = starts[0]
+    flows: dict[str, Counter[str]] = {f: Counter() for f in FLOWS}
+    members_now = unknown_join = 0
+    # The county's top org (its only root) holds every member: no need to join the org tree.
+    whole_tenant = node.parent_id is None and db.session.execute(
+        select(func.count()).select_from(Org).where(Org.tenant_id == tid, Org.parent_id.is_(None))).scalar() == 1
+    for r in _member_flow_rows(tid, node.path, start, today, whole_tenant=whole_tenant):
+        if r["g"] == 1 and r["jd"] is not None:
+            flows["joined"][r["jd"].strftime("%Y-%m")] += int(r["n"])
+        elif r["g"] == 2 and r["ld"] is not None:
+            flows["left"][r["ld"].strftime("%Y-%m")] += int(r["n"])
+        elif r["g"] == 3:
+            members_now, unknown_join = int(r["active"]), int(r["unknown"])
+    for r in _transfer_rows(tid, node.path, start, today):
+        flows["transferred_in"][r["month"]] += int(r["transferred_in"])
+        flows["transferred_out"][r["month"]] += int(r["transferred_out"])
+
+    series: list[dict[str, Any]] = []
+    for first_day in starts:
+        key = first_day.strftime("%Y-%m")
+        point = {f: flows[f][key] for f in FLOWS}
+        point["net"] = point["joined"] + point["transferred_in"] - point["transferred_out"] - point["left"]
+        series.append({"month": key, **point})
+    end = members_now
+    for point in reversed(series):
+        point["members_end"] = end
+        end -= point["net"]
+    totals = {f: sum(p[f] for p in series) for f in (*FLOWS, "net")}
+    return {"org": _org_ref(node), "as_of": today, "months": months, "members_now": members_now,
+            "members_start": end, "unknown_join_date": unknown_join, "totals": totals, "series": series}

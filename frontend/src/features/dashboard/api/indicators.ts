@@ -1,7 +1,7 @@
 // GET /indicators?org_id= — organisation-building indicators of a subtree, one row per direct child.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiClient } from '@/lib/api-client';
-import type { Indicators } from '../types';
+import type { Indicators, MembersOverTime } from '../types';
 
 export async function fetchIndicators(orgId?: number): Promise<Indicators> {
   const params = orgId ? { org_id: orgId } : {};
@@ -29,4 +29,20 @@ export function rateNumber(rate: string | null | undefined): number | null {
 export function formatRate(rate: string | null | undefined): string {
   const n = rateNumber(rate);
   return n === null ? '—' : `${n.toFixed(2)}%`;
+}
+
+/** GET /indicators/members-over-time — monthly joins, transfers, leaves and members of a subtree. */
+export async function fetchMembersOverTime(orgId?: number, months = 24): Promise<MembersOverTime> {
+  const params = { months, ...(orgId ? { org_id: orgId } : {}) };
+  return (await apiClient.get<MembersOverTime>('/indicators/members-over-time', { params })).data;
+}
+
+export function useMembersOverTime(orgId?: number, months = 24, enabled = true) {
+  return useQuery({
+    queryKey: ['indicators', 'members-over-time', orgId ?? 'scope', months],
+    queryFn: () => fetchMembersOverTime(orgId, months),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    enabled,
+  });
 }

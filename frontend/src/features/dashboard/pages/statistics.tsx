@@ -12,6 +12,7 @@ import { useLocale, useT } from '@/locales';
 import { codeLabel } from '@/locales/codes';
 import { formatRate, rateNumber, useIndicators } from '../api/indicators';
 import { IndicatorCards } from '../components/indicator-cards';
+import { MembersTrend } from '../components/members-trend';
 import { dashboardMessages } from '../locales';
 import type { IndicatorRow } from '../types';
 
@@ -189,6 +190,8 @@ export default function StatisticsPage() {
               {t('dashboard.stats.asOf', { org: data.org.name, date: data.as_of })}
             </Typography.Text>
             <IndicatorCards totals={data.totals} />
+
+            <MembersTrend orgId={orgId} />
 
             <ChartCard
               title={t('dashboard.founding.title')}

@@ -5,6 +5,7 @@ import { EditOutlined, EyeOutlined, SwapOutlined, UserDeleteOutlined } from '@an
 import { ProDescriptions } from '@ant-design/pro-components';
 import { App, Button, Card, Popconfirm, Result, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
+import { RecordPanel } from '@/components/record-panels';
 import { Access } from '@/lib/access';
 import { isApiError } from '@/lib/api-client';
 import { useT } from '@/locales';
@@ -173,6 +174,7 @@ export function MemberDetail({
           ]}
         />
       </Card>
+      <RecordPanel name="evidence" subjectType="member" subjectId={member.id} subjectName={member.name} />
       {dialog === 'edit' ? (
         <MemberFormModal
           editId={member.id}

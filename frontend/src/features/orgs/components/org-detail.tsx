@@ -4,6 +4,7 @@ import { ProDescriptions } from '@ant-design/pro-components';
 import { Button, Empty, Popconfirm, Result, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
+import { RecordPanel } from '@/components/record-panels';
 import { Access } from '@/lib/access';
 import { isApiError } from '@/lib/api-client';
 import { useT } from '@/locales';
@@ -138,6 +139,7 @@ export function OrgDetail({ orgId, actions }: { orgId: number | undefined; actio
           { title: t('orgs.field.updatedAt'), dataIndex: 'updated_at', valueType: 'dateTime', span: 2 },
         ]}
       />
+      <RecordPanel name="evidence" subjectType="org" subjectId={org.id} subjectName={org.name} />
     </div>
   );
 }

@@ -1,10 +1,12 @@
 // 单位: employers in the user's part of the county, with filters, sort, search, create/edit/delete
 // and an Excel export of the filtered list.
 import { useRef, useState } from 'react';
-import { PlusOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
 import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-design/pro-components';
 import { App, Button, Popconfirm, Tag } from 'antd';
+import { Link } from 'react-router';
 import { OrgTreeSelect } from '@/components/org-tree-select';
+import { paths } from '@/config/paths';
 import { Access, useAccess } from '@/lib/access';
 import { getWithEtag } from '@/lib/api-client';
 import type { ExportColumn } from '@/lib/excel-export';
@@ -155,6 +157,13 @@ export default function EmployerListPage() {
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})}>
               {t('orgs.employers.create')}
             </Button>
+          </Access>,
+          <Access key="import" can="employers.write">
+            <Link to={`${paths.importNew}?kind=employers`}>
+              <Button icon={<CloudUploadOutlined />} data-testid="employer-import">
+                {t('common.import')}
+              </Button>
+            </Link>
           </Access>,
           <ExportButton<Employer, Partial<EmployerQuery>>
             key="export"

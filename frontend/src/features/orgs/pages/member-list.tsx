@@ -1,10 +1,11 @@
 // 会员: the member register with filters, sort, search, a detail drawer (transfer history,
 // 办理接转, reveal), create/edit, Excel export of the filtered list and the official register form.
 import { useRef, useState } from 'react';
-import { PlusOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
 import { type ActionType, PageContainer, type ProColumns, ProTable } from '@ant-design/pro-components';
 import { Button, Drawer, Tag } from 'antd';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { paths } from '@/config/paths';
 import { OrgTreeSelect } from '@/components/org-tree-select';
 import { Access } from '@/lib/access';
 import type { ExportColumn } from '@/lib/excel-export';
@@ -165,6 +166,13 @@ export default function MemberListPage() {
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})} data-testid="member-create">
               {t('orgs.members.create')}
             </Button>
+          </Access>,
+          <Access key="import" can="members.write">
+            <Link to={`${paths.importNew}?kind=members${under ? `&org_id=${under}` : ''}`}>
+              <Button icon={<CloudUploadOutlined />} data-testid="member-import">
+                {t('common.import')}
+              </Button>
+            </Link>
           </Access>,
           <ExportButton<Member, Partial<MemberQuery>>
             key="export"
