@@ -27,6 +27,17 @@ EDITABLE = ("name", "id_number", "bank_card", "bank_name", "mobile", "category_c
             "reason", "work_unit")
 
 
+# Which corrected input fields settle a read-time problem (roster/ parse codes).
+PARSE_CODE_FIELDS: dict[str, tuple[str, ...]] = {
+    "invalid_id": ("id_number",),
+    "invalid_bank_card": ("bank_card",),
+    "invalid_mobile": ("mobile",),
+    "invalid_name": ("name",),
+    "invalid_amount": ("cash_fen", "goods_fen"),
+    "invalid_category": ("category_code",),
+}
+
+
 def _validated(campaign_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
@@ -99,6 +110,16 @@ def correct_line(ctx: RequestContext, line_id: int, data: dict[str, Any]) -> Con
         before = {k: getattr(line, k) for k in fields}
         for key, value in fields.items():
             setattr(line, key, value)
+        # The judgement recomputes cash_fen/goods_fen from the amounts as nominated: a corrected amount is
+        # the new nominated amount.
+        if "cash_fen" in fields:
+            line.sheet_cash_fen = fields["cash_fen"]
+        if "goods_fen" in fields:
+            line.sheet_goods_fen = fields["goods_fen"]
+        # A problem found when the row was read stays until the field it is about has been corrected
+        # (the correction was validated above).
+        if line.parse_code and any(f in data for f in PARSE_CODE_FIELDS.get(line.parse_code, ())):
+            line.parse_code, line.parse_reason = None, None
         line.check_status, line.check_code, line.check_reason = "pending", None, None
         line.review_status, line.review_comment = "pending", (data.get("comment") or "").strip() or None
         depth = org.path.count("/") - 2
