@@ -61,7 +61,7 @@ export async function runSpecs({ base, filters, artifacts, specsDir, root }) {
     for (const test of selected) {
       const started = Date.now();
       const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-      context.setDefaultTimeout(Number(process.env.E2E_ACTION_TIMEOUT_MS ?? 30_000));
+      context.setDefaultTimeout(Number(process.env.E2E_ACTION_TIMEOUT_MS ?? 60_000));
       const page = await context.newPage();
       const pageErrors = [];
       page.on('pageerror', (error) => pageErrors.push(error));
