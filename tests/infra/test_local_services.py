@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -128,8 +129,23 @@ def test_persistent_services_keep_data_across_restarts(tmp_path: Path) -> None:
         assert svc.urls.database_url == first.database_url  # previous ports are reused when free
         with psycopg.connect(svc.urls.database_url.replace("+psycopg", "")) as conn:
             assert conn.execute("select name from kept").fetchall() == [("张三",)]
-        assert _s3(svc.urls).get_object(Bucket="uh-kept", Key="k")["Body"].read() == b"kept"
+        assert _read_when_volume_is_back(svc.urls, "uh-kept", "k") == b"kept"
     assert data_dir.exists()
+
+
+def _read_when_volume_is_back(urls: ServiceUrls, bucket: str, key: str, wait_s: float = 60.0) -> bytes:
+    """SeaweedFS answers S3 requests before its volume server has reloaded the volumes after a restart
+    (GetObject → InternalError for a few seconds on a loaded machine); the data must come back."""
+    from botocore.exceptions import ClientError
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return bytes(_s3(urls).get_object(Bucket=bucket, Key=key)["Body"].read())
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") != "InternalError" or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def test_cli_up_prints_urls_and_stops_on_sigterm(tmp_path: Path) -> None:
