@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ class Categories:
 
     codes: dict[str, str]  # code → name
     lookup: dict[str, str] = field(default_factory=dict)
+    _seen: dict[str, str | None] = field(default_factory=dict)  # texts met so far → code
 
     @classmethod
     def of(cls, items: list[tuple[str, str]], synonyms: dict[str, str] | None = None) -> Categories:
@@ -102,7 +104,11 @@ class Categories:
         return cats
 
     def resolve(self, text: str) -> str | None:
-        return self.lookup.get(_cat_key(text))
+        try:
+            return self._seen[text]
+        except KeyError:
+            code = self._seen[text] = self.lookup.get(_cat_key(text))
+            return code
 
     def allowed(self) -> str:
         return "、".join(self.codes.values())
@@ -165,22 +171,31 @@ class RowBuilder:
         self.categories = categories
         self.ids = checks.IdChecker(today)
         self._index: tuple[int, ...] = ()
+        self._get: Any = None
+        self._width = 0
+        self._absent: tuple[int, ...] = ()
 
     def set_positions(self, positions: dict[str, int]) -> None:
         """column key → the sheet's column index (absent columns get -1)."""
         self._index = tuple(positions.get(k, -1) for k in self._KEYS)
+        self._get = itemgetter(*(i if i >= 0 else 0 for i in self._index))
+        self._width = max(self._index) + 1
+        self._absent = tuple(n for n, i in enumerate(self._index) if i < 0)
 
     _KEYS = ("name", "id_number", "bank_card", "mobile", "category", "cash", "goods", "bank_name", "reason",
              "work_unit")
 
     def build(self, row_no: int, cells: list[Any]) -> tuple[Any, ...]:
-        n = len(cells)
-        raw: list[Any] = []
-        for i in self._index:
-            v = cells[i] if 0 <= i < n else None
-            if type(v) is str and (v == "" or v[0] in _ODD_START) and _blank_or_error(v):
-                v = None
-            raw.append(v)
+        if len(cells) >= self._width:
+            raw = [None if v == "" or (type(v) is str and v[0] in _ODD_START and _blank_or_error(v)) else v
+                   for v in self._get(cells)]
+            for n in self._absent:
+                raw[n] = None
+        else:  # a short row (trailing cells missing)
+            raw = []
+            for i in self._index:
+                v = cells[i] if 0 <= i < len(cells) else None
+                raw.append(None if v == "" or (type(v) is str and v[0] in _ODD_START and _blank_or_error(v)) else v)
         raw_name, raw_id, raw_card, raw_mobile, raw_cat, raw_cash, raw_goods, raw_bank, raw_reason, raw_unit = raw
         problems: list[tuple[str, str]] = []
         crypto = self.crypto

@@ -147,7 +147,7 @@ function UploadCard({ campaignId }: { campaignId: number }) {
   const [file, setFile] = useState<File | null>(null);
   const [orgId, setOrgId] = useState<number | undefined>(undefined);
   const [submit, setSubmit] = useState(false);
-  const scopeOrg = (me as unknown as { scope?: { org_id?: number } }).scope?.org_id;
+  const scopeOrg = me.scope?.org_id;
 
   const start = async () => {
     if (!file) return;
