@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 # The condolence workflow's path ids: rows of every workflow table, seeded once per tenant.
 WORKFLOW_PARAMS = ("campaign_id", "batch_id", "line_id", "notice_id", "objection_id", "visit_group_id", "visit_id",
-                   "payment_batch_id")
+                   "payment_batch_id", "export_id")
 WRONG_VALUES = [{"nested": True}, ["list"], "x" * 5000, -1, 10**20, True, None, "２０２４年１３月"]
 
 

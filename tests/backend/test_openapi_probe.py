@@ -16,6 +16,7 @@ from unionhome.core.tenancy import tenant_context
 from unionhome.domains.auth.models import User
 from unionhome.domains.condolence.models import CondolenceBatch, CondolenceCampaign, CondolenceLine
 from unionhome.domains.condolence.workflow_models import (
+    CondolenceExport,
     CondolenceNotice,
     CondolenceObjection,
     CondolencePaymentBatch,
@@ -44,7 +45,7 @@ LIST_MODELS = {"/api/v1/hardship/households": HardshipHousehold, "/api/v1/hardsh
 PARAM_MODELS.update({
     "campaign_id": CondolenceCampaign, "batch_id": CondolenceBatch, "line_id": CondolenceLine,
     "notice_id": CondolenceNotice, "objection_id": CondolenceObjection, "visit_group_id": CondolenceVisitGroup,
-    "visit_id": CondolenceVisit, "payment_batch_id": CondolencePaymentBatch,
+    "visit_id": CondolenceVisit, "payment_batch_id": CondolencePaymentBatch, "export_id": CondolenceExport,
 })
 
 

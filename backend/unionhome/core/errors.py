@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -70,6 +71,9 @@ def error_payload(code: int, message: str, errors: dict[str, Any] | None = None)
     return payload
 
 
+_RETRYABLE = ("40001", "40P01")  # serialization_failure, deadlock_detected
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
@@ -84,5 +88,9 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
         if isinstance(err, HTTPException):
             return err
+        if isinstance(err, DBAPIError) and getattr(err.orig, "sqlstate", None) in _RETRYABLE:
+            # A deadlock or serialization failure: the transaction was rolled back whole; trying again works.
+            log.warning("retryable database conflict: %s", err.orig)
+            return jsonify(error_payload(409, "数据正被其他操作修改，请稍后重试")), 409
         log.exception("unhandled error")
         return jsonify(error_payload(500, "服务器内部错误，请稍后重试")), 500

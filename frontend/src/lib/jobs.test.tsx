@@ -15,7 +15,7 @@ function job(overrides: Partial<Job> = {}): Job {
     status: 'queued',
     status_label: '排队中',
     parent_id: null,
-    started_by: 1,
+    started_by: 1, started_by_name: null,
     progress_done: 0,
     progress_total: null,
     progress_percent: null,

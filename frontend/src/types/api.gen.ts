@@ -4564,182 +4564,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/condolence/campaigns/{campaign_id}/lines": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                campaign_id: number;
-            };
-            cookie?: never;
-        };
-        /**
-         * The roster's lines nominated by unions in the user's subtree, with the judgement of each
-         *     (`check_status`, `check_code`, `check_reason` in Chinese). Filters: status, reason code, review
-         *     status, township, union (and below), batch, category; `q`: a name prefix, a full ID number or its
-         *     last four digits. ID numbers, cards and mobiles are masked.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description name prefix, full ID number, or its last 4 digits */
-                    q?: string;
-                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
-                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
-                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
-                    township_org_id?: number;
-                    /** @description the nominating union (and the unions below it) */
-                    org_id?: number;
-                    batch_id?: number;
-                    category_code?: string;
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path: {
-                    campaign_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        "X-Pagination": components["headers"]["PAGINATION"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CondolenceLine"][];
-                    };
-                };
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/condolence/campaigns/{campaign_id}/lines.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                campaign_id: number;
-            };
-            cookie?: never;
-        };
-        /** The filtered view as an Excel workbook (masked numbers), up to 200,000 lines. */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description name prefix, full ID number, or its last 4 digits */
-                    q?: string;
-                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
-                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
-                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
-                    township_org_id?: number;
-                    /** @description the nominating union (and the unions below it) */
-                    org_id?: number;
-                    batch_id?: number;
-                    category_code?: string;
-                };
-                header?: never;
-                path: {
-                    campaign_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the filtered lines (.xlsx) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    };
-                };
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/condolence/lines/{line_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                line_id: number;
-            };
-            cookie?: never;
-        };
-        /** One roster line (masked). */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    line_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CondolenceLine"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        /** Delete a hand-entered line of a manual batch that was not submitted. */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    line_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/condolence/campaigns/{campaign_id}/notices": {
         parameters: {
             query?: never;
@@ -4785,7 +4609,10 @@ export interface paths {
         /**
          * Prepare a notice of the county-approved lines of a subtree (`org_id`, default the whole county)
          *     not yet in another notice, with its window (`start_date`–`end_date`) and place. Only after the
-         *     roster is frozen (409 before).
+         *     roster is frozen (409 before; 409 too when no line is left to notice). Answers at once with the
+         *     notice in status `preparing` and its `job_id` (follow it at `/jobs/{job_id}`): the job writes its
+         *     lines and it becomes `draft` (待张贴), or `failed` with `error` and no line (withdraw it and try
+         *     again). One notice is prepared at a time per campaign (409 meanwhile).
          */
         post: {
             parameters: {
@@ -4802,8 +4629,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created */
-                201: {
+                /** @description Accepted */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5035,7 +4862,8 @@ export interface paths {
         };
         /**
          * The notice as posted: title, window, place, the lines with names (张*明) and ID numbers
-         *     (410721********1234) masked, and where to object.
+         *     (410721********1234) masked, and where to object. Up to 20,000 lines; a bigger notice → 409:
+         *     build it with `POST /condolence/exports` (kind `notice`).
          */
         get: {
             parameters: {
@@ -5077,7 +4905,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The same notice as a printable PDF, masked the same way. */
+        /** The same notice as a printable PDF, masked the same way (up to 20,000 lines, as the xlsx). */
         get: {
             parameters: {
                 query?: never;
@@ -5236,6 +5064,338 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/condolence/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files generated of one notice / payment batch / visit group / campaign (report), newest first. */
+        get: {
+            parameters: {
+                query: {
+                    kind: "notice" | "bank" | "arrangement" | "report";
+                    subject_id: number;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceExport"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate a file in the background: `kind` notice (xlsx | pdf), bank (xlsx | csv, county only),
+         *     arrangement (county only) or report, of `subject_id`. Answers at once with the file's record and
+         *     its `job_id`; asking again while it is being built returns the same record.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CondolenceExportCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceExport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        /** One generated file: status, size, rows, error. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    export_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceExport"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/exports/{export_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        /** Download a generated file (409 while it is being built or when it failed). Streamed. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    export_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the generated file (.xlsx, .pdf or .csv) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The roster's lines nominated by unions in the user's subtree, with the judgement of each
+         *     (`check_status`, `check_code`, `check_reason` in Chinese). Filters: status, reason code, review
+         *     status, township, union (and below), batch, category; `q`: a name prefix, a full ID number or its
+         *     last four digits. ID numbers, cards and mobiles are masked.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description name prefix, full ID number, or its last 4 digits */
+                    q?: string;
+                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
+                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
+                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
+                    township_org_id?: number;
+                    /** @description the nominating union (and the unions below it) */
+                    org_id?: number;
+                    batch_id?: number;
+                    category_code?: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceLine"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/campaigns/{campaign_id}/lines.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        /** The filtered view as an Excel workbook (masked numbers), up to 200,000 lines. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description name prefix, full ID number, or its last 4 digits */
+                    q?: string;
+                    check_status?: "pending" | "ok" | "invalid" | "duplicate" | "ineligible" | "over_quota" | "over_budget";
+                    check_code?: "invalid_name" | "invalid_id" | "invalid_bank_card" | "invalid_mobile" | "invalid_amount" | "invalid_category" | "invalid_cell" | "name_mismatch" | "duplicate_id" | "duplicate_bank_card" | "not_filed" | "file_pending" | "file_rejected" | "file_exited" | "review_overdue" | "income_over" | "helped_this_festival" | "cooldown" | "over_quota" | "over_budget";
+                    review_status?: "pending" | "grassroots_approved" | "township_approved" | "county_approved" | "rejected" | "returned";
+                    township_org_id?: number;
+                    /** @description the nominating union (and the unions below it) */
+                    org_id?: number;
+                    batch_id?: number;
+                    category_code?: string;
+                };
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the filtered lines (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/condolence/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: number;
+            };
+            cookie?: never;
+        };
+        /** One roster line (masked). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CondolenceLine"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a hand-entered line of a manual batch that was not submitted. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    line_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/condolence/campaigns/{campaign_id}/payable": {
         parameters: {
             query?: never;
@@ -5326,7 +5486,10 @@ export interface paths {
         /**
          * A bank batch of payable lines: `line_ids` (each must be payable, else 409 naming the line and
          *     why — e.g. its notice window has not closed — and nothing is created), or every payable line (of
-         *     `org_id`'s subtree). Its lines are marked exported; none can be in two live batches.
+         *     `org_id`'s subtree; 409 with the reasons when there is none). Answers at once with the batch in
+         *     status `preparing` and its `job_id` (follow it at `/jobs/{job_id}`): the job takes the lines (a
+         *     county's in seconds) and the batch becomes `exported`, or `failed` with `error` and no payment.
+         *     One batch is prepared at a time per campaign (409 meanwhile); no line is in two live batches.
          */
         post: {
             parameters: {
@@ -5343,8 +5506,8 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created */
-                201: {
+                /** @description Accepted */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5461,7 +5624,8 @@ export interface paths {
         };
         /**
          * The file for the bank: 序号, 姓名, 银行卡号 (in full), 金额 (元), 开户行, 备注. County only;
-         *     every download is audited.
+         *     every download is audited. Up to 20,000 lines; a bigger batch → 409: build it with
+         *     `POST /condolence/exports` (kind `bank`).
          */
         get: {
             parameters: {
@@ -7563,6 +7727,8 @@ export interface components {
             /** @description set on the chunks of a job that split itself */
             parent_id: number | null;
             started_by: number | null;
+            /** @description who started it (display name) */
+            started_by_name: string | null;
             progress_done: number;
             progress_total: number | null;
             progress_percent: number | null;
@@ -8570,6 +8736,10 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description the job writing its lines while `preparing` */
+            job_id: number | null;
+            /** @description why preparing it failed (`failed`) */
+            error: string | null;
         };
         CondolenceNoticeCreate: {
             /** @description the subtree noticed (default: the whole county) */
@@ -8673,6 +8843,44 @@ export interface components {
             outcome: "upheld" | "dismissed";
             outcome_note?: string | null;
         };
+        CondolenceExport: {
+            id: number;
+            campaign_id: number;
+            kind: string;
+            kind_label: string | null;
+            subject_id: number;
+            format: string;
+            /** @description queued | running | succeeded | failed */
+            status: string;
+            status_label: string | null;
+            /** @description follow its progress at /jobs/{job_id} */
+            job_id: number | null;
+            filename: string | null;
+            size: number | null;
+            rows: number | null;
+            error: string | null;
+            downloads: number;
+            requester_name: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        CondolenceExportCreate: {
+            /**
+             * @description notice | bank | arrangement | report
+             * @enum {string}
+             */
+            kind: "notice" | "bank" | "arrangement" | "report";
+            /** @description the notice, payment batch, visit group or campaign (report) the file is of */
+            subject_id: number;
+            /**
+             * @description notice: xlsx | pdf; bank: xlsx | csv; others: xlsx
+             * @default xlsx
+             * @enum {string}
+             */
+            format: "xlsx" | "pdf" | "csv";
+        };
         CondolenceBlocked: {
             reason: string;
             label: string;
@@ -8707,6 +8915,10 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             version: number;
+            /** @description the job writing its payments while `preparing` */
+            job_id: number | null;
+            /** @description why preparing it failed (`failed`) */
+            error: string | null;
         };
         CondolencePaymentBatchCreate: {
             /** @description these lines only (all must be payable); default: every payable line */
@@ -8888,6 +9100,12 @@ export interface components {
             approved_goods: number;
             awaiting_cash: number;
             awaiting_goods: number;
+            /** @description lines the roster job judged 超出名额 */
+            over_quota_lines: number;
+            /** @description lines the roster job judged 超出预算 */
+            over_budget_lines: number;
+            /** @description their cash (fen) */
+            over_budget_line_fen: number;
         };
         CondolenceBalancingTownship: {
             nominated: number;
@@ -8898,6 +9116,12 @@ export interface components {
             approved_goods: number;
             awaiting_cash: number;
             awaiting_goods: number;
+            /** @description lines the roster job judged 超出名额 */
+            over_quota_lines: number;
+            /** @description lines the roster job judged 超出预算 */
+            over_budget_lines: number;
+            /** @description their cash (fen) */
+            over_budget_line_fen: number;
             township_org_id: number | null;
             township_name: string;
         };
@@ -8910,6 +9134,12 @@ export interface components {
             approved_goods: number;
             awaiting_cash: number;
             awaiting_goods: number;
+            /** @description lines the roster job judged 超出名额 */
+            over_quota_lines: number;
+            /** @description lines the roster job judged 超出预算 */
+            over_budget_lines: number;
+            /** @description their cash (fen) */
+            over_budget_line_fen: number;
             category_code: string | null;
             category_name: string;
             standard_cash_fen: number | null;
@@ -8927,6 +9157,12 @@ export interface components {
             approved_goods: number;
             awaiting_cash: number;
             awaiting_goods: number;
+            /** @description lines the roster job judged 超出名额 */
+            over_quota_lines: number;
+            /** @description lines the roster job judged 超出预算 */
+            over_budget_lines: number;
+            /** @description their cash (fen) */
+            over_budget_line_fen: number;
             quota_id: number;
             org_id: number;
             org_name: string;
@@ -8978,11 +9214,13 @@ export interface components {
         };
         CondolenceBalancingDecisionCreate: {
             /** @enum {string} */
-            kind: "raise_quota" | "accept_over_quota" | "accept_over_budget" | "reject_lines";
+            kind: "raise_quota" | "raise_budget" | "accept_over_quota" | "accept_over_budget" | "reject_lines";
             comment: string;
             /** @description raise_quota, accept_over_quota */
             quota_id?: number;
             new_max_households?: number;
+            /** @description raise_budget: the new budget (fen) of `category_code`'s cash, or of the campaign's `budget_kind` */
+            new_budget_fen?: number;
             /** @enum {string} */
             budget_kind?: "cash" | "goods";
             /** @description a category's own budget */

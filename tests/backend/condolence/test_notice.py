@@ -14,6 +14,7 @@ from tests.backend.condolence.workflow_fixtures import (  # noqa: F401
     freeze,
     notice_closed,
     pdf_text,
+    prepared,
     xlsx_text,
 )
 from unionhome.core.clock import today as china_today
@@ -27,7 +28,7 @@ def create(ch, **kw) -> object:
     today = china_today()
     body = {"start_date": today.isoformat(), "end_date": (today + timedelta(days=6)).isoformat(),
             "place": "县总工会一楼公示栏", "contact": "0373-5555555", **kw}
-    return ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/notices", body)
+    return prepared(ch.admin, ch.tenant_id, ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/notices", body))
 
 
 def test_notice_only_after_the_freeze(chain):
@@ -41,7 +42,7 @@ def test_notice_files_show_no_full_id_number(chain):
     ch = chain
     freeze(ch)
     r = create(ch)
-    assert r.status_code == 201, r.get_json()
+    assert r.status_code == 202, r.get_json()
     notice = r.get_json()
     assert notice["line_count"] == 7 and notice["cash_fen"] == 7 * 50000 and notice["window_state"] == "not_posted"
     assert create(ch).status_code == 409  # every approved line is in the first notice already

@@ -278,3 +278,48 @@ def test_a_killed_read_rerun_leaves_the_same_lines(login_as, tmp_path, people, r
     with tenant_context(tid):
         staged = db.session.execute(select(CondolenceBatch.status).where(CondolenceBatch.id == bid)).scalar_one()
     assert staged == "submitted"
+
+
+def test_lines_are_checked_again_when_the_file_or_the_rules_change_after_reading(login_as, tmp_path, people,
+                                                                                  roster_jobs_inline):
+    """The line checks are made as the workbook is read; a change of the hardship file (any statement on
+    it raises its revision) or of the campaign's rules afterwards makes the next judgement check them again."""
+    from sqlalchemy import update
+
+    from unionhome.domains.hardship.models import HardshipHousehold
+
+    c = login_as("federation_admin")
+    union = orgs_of_type(c, "grassroots", 1)[0]
+    cid = create_campaign(c)["id"]
+    ok_person, later_exited, not_yet_filed = people.many(3)
+    add_household(c, ok_person)
+    exited_id = add_household(c, later_exited)
+    batch = nominate(c, cid, write_xlsx(tmp_path / "a.xlsx", [HEADER, row(1, ok_person), row(2, later_exited),
+                                                              row(3, not_yet_filed)]), org_id=union["id"])
+    got = by_row(lines(c, cid), batch["id"])
+    assert [got[n]["check_code"] for n in (3, 4, 5)] == [None, None, "not_filed"]
+
+    # The file changes: one household exits, the missing one is filed.
+    tid = tenant_of(c)
+    add_household(c, not_yet_filed)
+    with tenant_context(tid):
+        db.session.execute(update(HardshipHousehold).where(
+            HardshipHousehold.tenant_id == tid, HardshipHousehold.id == exited_id).values(
+            status="exited", exited_on=date(2026, 10, 1), exit_reason="income_reached"))
+        db.session.commit()
+    summary = run_roster(c, cid)
+    assert summary["rechecked"] >= 2
+    got = by_row(lines(c, cid), batch["id"])
+    assert [got[n]["check_code"] for n in (3, 4, 5)] == [None, "file_exited", None]
+    assert got[4]["check_reason"] == "困难职工档案已脱困退档(2026-10-01)"
+
+    # Nothing changed: nothing is checked again.
+    assert run_roster(c, cid)["rechecked"] == 0
+
+    # The rules change: exited households are no longer excluded.
+    camp = c.get(f"/api/v1/condolence/campaigns/{cid}").get_json()
+    resp = c.patch(f"/api/v1/condolence/campaigns/{cid}", json={"rules": {**camp["rules"], "exclude_exited": False}},
+                   headers={"If-Match": c.get(f"/api/v1/condolence/campaigns/{cid}").headers["ETag"]})
+    assert resp.status_code == 200, resp.get_json()
+    run_roster(c, cid)
+    assert by_row(lines(c, cid), batch["id"])[4]["check_status"] == "ok"

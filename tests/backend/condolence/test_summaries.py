@@ -14,6 +14,7 @@ from tests.backend.condolence.workflow_fixtures import (  # noqa: F401
     add_lines,
     chain_fixture,
     notice_closed,
+    prepared,
     xlsx_text,
 )
 from unionhome.core.clock import today as china_today
@@ -41,7 +42,7 @@ def paid_chain(chain):
                       {"line_id": ch.line_ids[0], "visited_on": china_today().isoformat(), "cash_fen": 50000,
                        "goods_desc": "米面油", "goods_fen": 28000})
     assert r.status_code == 201, r.get_json()
-    batch = ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/payment-batches", {}).get_json()
+    batch = prepared(ch.admin, ch.tenant_id, ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/payment-batches", {})).get_json()
     payments = ch.admin.get(f"{API}/payment-batches/{batch['id']}/payments").get_json()
     with tenant_context(ch.tenant_id):
         for i, p in enumerate(payments):

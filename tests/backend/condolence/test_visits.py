@@ -13,6 +13,7 @@ from tests.backend.condolence.workflow_fixtures import (  # noqa: F401
     chain_fixture,
     freeze,
     notice_closed,
+    prepared,
     xlsx_text,
 )
 from unionhome.core.clock import today as china_today
@@ -103,8 +104,8 @@ def test_visit_records_cash_is_a_payment(chain):
     # the bank batch leaves the household paid in cash out, and naming it is refused
     r = ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/payment-batches", {"line_ids": [ch.line_ids[0]]})
     assert r.status_code == 409 and "已发放" in r.get_json()["message"]
-    r = ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/payment-batches", {})
-    assert r.status_code == 201 and r.get_json()["line_count"] == 6
+    r = prepared(ch.admin, ch.tenant_id, ch.admin.post(f"{API}/campaigns/{ch.campaign_id}/payment-batches", {}))
+    assert r.status_code == 202 and r.get_json()["line_count"] == 6
     # cash for a line already in the bank batch: never twice
     r = ch.chair.post(f"{API}/campaigns/{ch.campaign_id}/visits", {**visit, "line_id": ch.line_ids[2]})
     assert r.status_code == 409 and "已在发放批次中" in r.get_json()["message"]

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from rq.utils import import_attribute
 from sqlalchemy import select, update
 
 from unionhome.core.clock import today as china_today
@@ -34,6 +35,7 @@ from unionhome.domains.condolence.models import (
     CondolenceQuota,
 )
 from unionhome.domains.condolence.workflow_models import CondolenceNotice
+from unionhome.domains.jobs.models import Job
 from unionhome.domains.orgs.models import Org
 from unionhome.extensions import db
 
@@ -210,14 +212,58 @@ def notice_closed(ch: Chain, *, days_ago: int = 1, post: bool = True) -> int:
     today = china_today()
     end = today - timedelta(days=days_ago)
     start = end - timedelta(days=6)
-    r = ch.admin.post(f"/api/v1/condolence/campaigns/{ch.campaign_id}/notices",
-                      {"start_date": start.isoformat(), "end_date": end.isoformat(), "place": "县总工会公示栏及各镇街公示栏"})
-    assert r.status_code == 201, r.get_json()
+    r = prepared(ch.admin, ch.tenant_id, ch.admin.post(
+        f"/api/v1/condolence/campaigns/{ch.campaign_id}/notices",
+        {"start_date": start.isoformat(), "end_date": end.isoformat(), "place": "县总工会公示栏及各镇街公示栏"}))
+    assert r.status_code == 202 and r.get_json()["status"] == "draft", r.get_json()
     notice_id = int(r.get_json()["id"])
     if post:
         r = ch.admin.post(f"/api/v1/condolence/notices/{notice_id}/post", {"posted_on": min(start, today).isoformat()})
         assert r.status_code == 200, r.get_json()
     return notice_id
+
+
+# ---- notices and payment batches prepared by a job -------------------------------------------------
+
+
+def run_job(tenant_id: int, job_id: int) -> Any:
+    """What the worker does with a jobs row: call its function with its arguments (in-process)."""
+    with tenant_context(tenant_id):
+        job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
+        func, args = job.func, list(job.args)
+        db.session.rollback()
+    return import_attribute(func)(tenant_id, job_id, *args)
+
+
+@dataclass
+class Prepared:
+    """A 202 answer whose job has run: `status_code` as answered, `get_json()` the object as it is now,
+    `answered` the body of the 202 (status `preparing`)."""
+
+    status_code: int
+    body: dict[str, Any]
+    answered: dict[str, Any]
+    is_json: bool = True
+
+    def get_json(self) -> dict[str, Any]:
+        return self.body
+
+
+PREPARED_URLS = {"notices": "/api/v1/condolence/notices", "payment-batches": "/api/v1/condolence/payment-batches"}
+
+
+def prepared(client: Any, tenant_id: int, resp: Any) -> Any:
+    """POST of a notice / payment batch: when it answered 202, run its job as the worker would and
+    give the object as it is then (other answers, e.g. a 409, are returned as they are)."""
+    if resp.status_code != 202:
+        return resp
+    body = resp.get_json()
+    assert body["status"] == "preparing" and body["job_id"], body
+    kind = "notices" if "window_state" in body else "payment-batches"
+    run_job(tenant_id, body["job_id"])
+    now = client.get(f"{PREPARED_URLS[kind]}/{body['id']}")
+    assert now.status_code == 200, now.get_json()
+    return Prepared(202, now.get_json(), body)
 
 
 def set_window(tenant_id: int, notice_id: int, start: date, end: date) -> None:
@@ -293,6 +339,7 @@ def seed_workflow_rows(tenant_id: int) -> dict[str, int]:
     path parameter name). Idempotent per tenant within a test (returns the first set again)."""
     from unionhome.domains.condolence.workflow_models import (
         CondolenceBalancingDecision,
+        CondolenceExport,
         CondolenceNoticeLine,
         CondolenceObjection,
         CondolencePayment,
@@ -303,7 +350,8 @@ def seed_workflow_rows(tenant_id: int) -> dict[str, int]:
     )
 
     with tenant_context(tenant_id):
-        existing = db.session.execute(select(CondolencePayment.id).limit(1)).first()
+        existing = db.session.execute(select(CondolenceCampaign.id).where(
+            CondolenceCampaign.name.startswith("探测用活动")).limit(1)).first()
         db.session.rollback()
     if existing is None:
         _, grassroots, _, _ = _orgs(tenant_id)
@@ -333,10 +381,12 @@ def seed_workflow_rows(tenant_id: int) -> dict[str, int]:
             db.session.flush()
             db.session.add(CondolencePayment(campaign_id=campaign_id, line_id=line_ids[1], method="bank", batch_id=pay_batch.id,
                                              seq=1, amount_fen=50000, status="exported"))
+            db.session.add(CondolenceExport(campaign_id=campaign_id, kind="report", subject_id=campaign_id, format="xlsx",
+                                            status="failed", error="probe"))
             db.session.commit()
         ids = {
-            "campaign_id": db.session.execute(select(CondolenceCampaign.id).where(CondolenceCampaign.status == "paying")
-                                              .order_by(CondolenceCampaign.id)).scalars().first(),
+            "campaign_id": db.session.execute(select(CondolenceCampaign.id).where(
+                CondolenceCampaign.name.startswith("探测用活动")).order_by(CondolenceCampaign.id)).scalars().first(),
         }
         cid = ids["campaign_id"]
         ids["batch_id"] = db.session.execute(select(CondolenceBatch.id).where(CondolenceBatch.campaign_id == cid)).scalars().first()
@@ -344,7 +394,7 @@ def seed_workflow_rows(tenant_id: int) -> dict[str, int]:
                                             .order_by(CondolenceLine.id)).scalars().first()
         for key, model in (("notice_id", CondolenceNotice), ("objection_id", CondolenceObjection),
                            ("visit_group_id", CondolenceVisitGroup), ("visit_id", CondolenceVisit),
-                           ("payment_batch_id", CondolencePaymentBatch)):
+                           ("payment_batch_id", CondolencePaymentBatch), ("export_id", CondolenceExport)):
             ids[key] = db.session.execute(select(model.id).order_by(model.id)).scalars().first()
         db.session.rollback()
     return {k: int(v) for k, v in ids.items()}

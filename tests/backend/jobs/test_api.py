@@ -52,6 +52,7 @@ def test_list_and_detail_show_the_tenants_jobs_only(login_as):
     assert row["counts"] == {"imported": 4} and row["error_detail"] is None and row["cancel_requested"] is False
     detail = a.get(f"/api/v1/jobs/{job_id}")
     assert detail.status_code == 200 and detail.get_json()["started_by"] == a.user["user"]["id"]
+    assert detail.get_json()["started_by_name"] == row["started_by_name"] == a.user["user"]["display_name"]
     assert job_id not in {j["id"] for j in b.get("/api/v1/jobs?page_size=100").get_json()}
     assert b.get(f"/api/v1/jobs/{job_id}").status_code == 404
     assert b.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 404

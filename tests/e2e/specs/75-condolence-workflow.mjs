@@ -156,6 +156,7 @@ export const tests = [
       await page.keyboard.press('Enter');
       await create.getByTestId('notice-place').fill('县总工会一楼公示栏、各镇街公示栏');
       await create.locator('.ant-modal-footer .ant-btn-primary').click();
+      // the notice's lines are written by a background job: the page follows it, then refreshes
       await page.getByText('已生成公示，共 3 户').waitFor();
       await page.getByTestId('notice-post').click();
       await okAndWait(page, '已张贴');
@@ -181,8 +182,12 @@ export const tests = [
       await page.goto(`${base}/condolence/payments?campaign=${cid}`);
       await page.getByTestId('batch-create').click();
       await okAndWait(page, '生成发放文件');
+      // the batch is prepared by a background job: the page follows it and says so when it is done
+      await page.getByText(/已生成批次 .*：3 户/).waitFor();
       const table = page.getByTestId('batch-table');
       await table.locator('.ant-table-row').first().waitFor();
+      await table.locator('[data-status="exported"]').first().waitFor();
+      await page.getByTestId('payable-blocked').getByText(/已在发放批次中/).waitFor();
       const [bank] = await Promise.all([page.waitForEvent('download'), table.getByTestId('bank-file').first().click()]);
       const bankPath = join(downloads, 'bank.xlsx');
       await bank.saveAs(bankPath);

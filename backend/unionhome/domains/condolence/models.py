@@ -187,6 +187,10 @@ class CondolenceBatch(TenantMixin, IdMixin, TimestampMixin, VersionMixin, db.Mod
     lines_rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    # What the line-local checks of this batch's lines were made against (`roster.local.basis`: the
+    # campaign's rules and categories and the hardship file); NULL when a line changed since. A judgement
+    # with another basis checks those lines again before judging.
+    checked_basis: Mapped[str | None] = mapped_column(String(64))
     # The workbook has been read into lines (still 待校验) and the next judgement has yet to judge them.
     parsed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sheet_name: Mapped[str | None] = mapped_column(String(100))
@@ -208,13 +212,13 @@ class CondolenceLine(TenantMixin, IdMixin, db.Model):  # type: ignore[name-defin
     __tablename__ = "condolence_lines"
     __table_args__ = (
         UniqueConstraint("tenant_id", "batch_id", "row_no", name="uq_condolence_lines_batch_row"),
-        Index("ix_condolence_lines_campaign_hash", "tenant_id", "campaign_id", "id_hash"),
-        # No index holds check_status: the judgement rewrites every new line's verdict, and with no
-        # indexed column changing (and room left on each page, fillfactor 50) those are HOT updates
-        # that touch no index at all. Filters by status read the campaign's lines in id order.
+        # No index on id_hash (a random key: ~40 % of a line's INSERT cost, bench/README.md): the
+        # judgement matches ID numbers with hash joins, a search by ID number within a campaign scans it.
+        # No index holds check_status either: the judgement's verdict updates stay HOT (room is left
+        # on each page, fillfactor 90); filters by status read the campaign's lines in id order.
         Index("ix_condolence_lines_campaign_review", "tenant_id", "campaign_id", "review_status"),
         Index("ix_condolence_lines_campaign_org", "tenant_id", "campaign_id", "org_id"),
-        {"postgresql_with": {"fillfactor": "50"}},
+        {"postgresql_with": {"fillfactor": "90"}},
     )
 
     tenant_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, nullable=False, sort_order=-100,
@@ -235,7 +239,8 @@ class CondolenceLine(TenantMixin, IdMixin, db.Model):  # type: ignore[name-defin
     bank_card_last4: Mapped[str | None] = mapped_column(String(4))
     bank_name: Mapped[str | None] = mapped_column(String(60))
     mobile: Mapped[str | None] = mapped_column(String(11))
-    category_code: Mapped[str | None] = mapped_column(String(30))
+    category_code: Mapped[str | None] = mapped_column(String(30))  # as settled (sheet, file or the only one)
+    sheet_category_code: Mapped[str | None] = mapped_column(String(30))  # as nominated (None: left blank)
     cash_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     goods_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     # The amounts as nominated (None: left blank, the category's standard applies); cash_fen/goods_fen
@@ -249,6 +254,11 @@ class CondolenceLine(TenantMixin, IdMixin, db.Model):  # type: ignore[name-defin
     parse_code: Mapped[str | None] = mapped_column(String(40))
     parse_reason: Mapped[str | None] = mapped_column(String(500))
     household_id: Mapped[int | None] = mapped_column(BigInteger)  # the hardship file match
+    # The line-local verdict (`roster.local`): the row's own problems, its category and amounts, the
+    # hardship file. Written when the line is read (and again when its basis changed); the judgement
+    # adds what needs the whole campaign (duplicates, earlier campaigns, quotas, budget).
+    pre_code: Mapped[str | None] = mapped_column(String(40))
+    pre_reason: Mapped[str | None] = mapped_column(String(500))
     # The roster job's judgement
     check_status: Mapped[str] = mapped_column(String(20), nullable=False, default="ok")
     check_code: Mapped[str | None] = mapped_column(String(40))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     Time,
@@ -29,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...core.db import IdMixin, TimestampMixin, VersionMixin
-from ...core.tenancy import TenantMixin
+from ...core.tenancy import TenantMixin, current_tenant_id
 from ...extensions import db
 
 REVIEW_LEVELS: dict[str, str] = {"grassroots": "基层工会", "township": "镇街工会", "county": "县总工会"}
@@ -44,12 +45,15 @@ REVIEW_SCOPES: dict[str, str] = {"line": "逐条", "batch": "整批", "campaign"
 
 BALANCING_KINDS: dict[str, str] = {
     "raise_quota": "调增名额",
+    "raise_budget": "调增预算",
     "accept_over_quota": "同意超出名额",
     "accept_over_budget": "同意超出预算",
     "reject_lines": "核减对象",
 }
 
-NOTICE_STATUSES: dict[str, str] = {"draft": "待张贴", "posted": "已张贴"}
+# `preparing`: a job is writing its lines (a county notice is 300,000 of them); `failed`: that job
+# failed and wrote nothing (the notice can be withdrawn and prepared again).
+NOTICE_STATUSES: dict[str, str] = {"preparing": "生成中", "failed": "生成失败", "draft": "待张贴", "posted": "已张贴"}
 OBJECTION_OUTCOMES: dict[str, str] = {"pending": "待核实", "upheld": "异议成立", "dismissed": "异议不成立"}
 
 PAYMENT_METHODS: dict[str, str] = {"bank": "打卡发放", "cash": "现金（走访时发放）"}
@@ -60,12 +64,27 @@ PAYMENT_STATUSES: dict[str, str] = {
     "cancelled": "已撤销",
 }
 LIVE_PAYMENT_STATUSES = ("exported", "paid")
+EXPORT_KINDS: dict[str, str] = {
+    "notice": "公示名单",
+    "bank": "银行代发文件",
+    "arrangement": "走访安排表",
+    "report": "上报统计表",
+}
+EXPORT_STATUSES: dict[str, str] = {"queued": "排队中", "running": "生成中", "succeeded": "已生成", "failed": "生成失败"}
+# `preparing`: a job is selecting the payable lines and writing the payments; `failed`: that job failed
+# and wrote no payment.
 PAYMENT_BATCH_STATUSES: dict[str, str] = {
+    "preparing": "生成中",
+    "failed": "生成失败",
     "exported": "待银行回盘",
     "partial": "部分回盘",
     "completed": "回盘完成",
     "cancelled": "已撤销",
 }
+
+
+def _tenant_default() -> int:
+    return current_tenant_id()
 
 
 def _campaign_fk() -> ForeignKeyConstraint:
@@ -157,20 +176,24 @@ class CondolenceNotice(TenantMixin, IdMixin, TimestampMixin, VersionMixin, db.Mo
     posted_by: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     remark: Mapped[str | None] = mapped_column(String(500))
+    job_id: Mapped[int | None] = mapped_column(BigInteger)  # the job that writes its lines (preparing)
+    error: Mapped[str | None] = mapped_column(String(500))  # why that job failed
 
 
 class CondolenceNoticeLine(TenantMixin, db.Model):  # type: ignore[name-defined,misc]
-    """The lines a notice shows; a line appears in one notice only."""
+    """The lines a notice shows; a line appears in one notice only.
+
+    A county notice has every approved line of the county (300,000 at scale), written by one INSERT …
+    SELECT: its parents (notice, line, tenant) are checked per statement, not per row (migration 0010,
+    like condolence_lines in 0008), and deleting a notice or a line deletes its rows here."""
 
     __tablename__ = "condolence_notice_lines"
     __table_args__ = (
-        ForeignKeyConstraint(["tenant_id", "notice_id"], ["condolence_notices.tenant_id", "condolence_notices.id"],
-                             ondelete="CASCADE"),
-        ForeignKeyConstraint(["tenant_id", "line_id"], ["condolence_lines.tenant_id", "condolence_lines.id"],
-                             ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "line_id", name="uq_condolence_notice_lines_line"),
     )
 
+    tenant_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, nullable=False, sort_order=-100,
+                                           default=_tenant_default)
     notice_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     line_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)  # 序号 on the notice
@@ -277,17 +300,19 @@ class CondolencePaymentBatch(TenantMixin, IdMixin, TimestampMixin, VersionMixin,
     results_imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     creator_name: Mapped[str | None] = mapped_column(String(100))
+    job_id: Mapped[int | None] = mapped_column(BigInteger)  # the job that writes its payments (preparing)
+    error: Mapped[str | None] = mapped_column(String(500))  # why that job failed
 
 
 class CondolencePayment(TenantMixin, IdMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
-    """One payment of one line: a row of a bank batch, or cash handed over at the visit."""
+    """One payment of one line: a row of a bank batch, or cash handed over at the visit.
+
+    A bank batch takes up to every line of the county in one INSERT … SELECT: the parents (campaign,
+    line, batch, tenant) are checked per statement (migration 0010), and a line, batch or campaign
+    that payments point at cannot be deleted (a statement trigger refuses it, as the foreign keys did)."""
 
     __tablename__ = "condolence_payments"
     __table_args__ = (
-        _campaign_fk(),
-        ForeignKeyConstraint(["tenant_id", "line_id"], ["condolence_lines.tenant_id", "condolence_lines.id"]),
-        ForeignKeyConstraint(["tenant_id", "batch_id"], ["condolence_payment_batches.tenant_id",
-                                                         "condolence_payment_batches.id"]),
         ForeignKeyConstraint(["tenant_id", "visit_id"], ["condolence_visits.tenant_id", "condolence_visits.id"]),
         UniqueConstraint("tenant_id", "batch_id", "seq", name="uq_condolence_payments_batch_seq"),
         # Never paid twice: one live (exported or paid) payment per line at most.
@@ -296,6 +321,8 @@ class CondolencePayment(TenantMixin, IdMixin, TimestampMixin, db.Model):  # type
         Index("ix_condolence_payments_campaign", "tenant_id", "campaign_id", "status"),
     )
 
+    tenant_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, nullable=False, sort_order=-100,
+                                           default=_tenant_default)
     campaign_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     line_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     method: Mapped[str] = mapped_column(String(10), nullable=False)  # bank | cash
@@ -306,3 +333,37 @@ class CondolencePayment(TenantMixin, IdMixin, TimestampMixin, db.Model):  # type
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     failure_reason: Mapped[str | None] = mapped_column(String(200))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CondolenceExport(TenantMixin, IdMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A generated file of the workflow (the notice as xlsx/pdf, a bank batch file, a group's arrangement
+    table, the upward report), built by a background job and kept in S3, encrypted with a key of its
+    own (`key_enc`, itself encrypted with the tenant's PII key): bank files carry full card numbers and
+    the bucket's retention keeps objects, so forgetting the key is how a file is made unreadable.
+    `subject_id` is the notice, payment batch, visit group or campaign the file is of."""
+
+    __tablename__ = "condolence_exports"
+    __table_args__ = (
+        _campaign_fk(),
+        Index("ix_condolence_exports_subject", "tenant_id", "kind", "subject_id", "id"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # notice | bank | arrangement | report
+    subject_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    format: Mapped[str] = mapped_column(String(10), nullable=False)  # xlsx | pdf | csv
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    job_id: Mapped[int | None] = mapped_column(BigInteger)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    ascii_filename: Mapped[str | None] = mapped_column(String(255))
+    mimetype: Mapped[str | None] = mapped_column(String(100))
+    storage_key: Mapped[str | None] = mapped_column(String(300))
+    s3_version_id: Mapped[str | None] = mapped_column(String(200))
+    key_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size: Mapped[int | None] = mapped_column(BigInteger)  # plain bytes
+    rows: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(500))
+    downloads: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    requested_by: Mapped[int | None] = mapped_column(BigInteger)
+    requester_name: Mapped[str | None] = mapped_column(String(100))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -250,6 +250,16 @@ class HardshipHouseholdMember(TenantMixin, IdMixin, TimestampMixin, db.Model):  
     counted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
+class HardshipRevision(TenantMixin, db.Model):  # type: ignore[name-defined,misc]
+    """How many statements have changed the tenant's hardship file: raised by statement triggers on
+    `hardship_households` (migration 0011), read by the festival rosters to know whether the line checks
+    made earlier still hold (`condolence.roster.local.basis`). Never written by the application."""
+
+    __tablename__ = "hardship_revisions"
+
+    revision: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
 class HardshipActivePerson(TenantMixin, db.Model):  # type: ignore[name-defined,misc]
     """Every person (head or listed member, by ID-number HMAC) of an open file (candidate, verified,
     filed): the primary key makes "one open file per person in a county" hold under concurrency for

@@ -25,7 +25,7 @@ class JobList(MethodView):
         """Background jobs of the tenant, newest first: with `jobs.read` those in the user's org
         subtree, otherwise the user's own. Chunks of a split job are listed with `parent_id`."""
         ctx = current_ctx()
-        return [services.job_view(ctx, j) for j in paginate(services.list_jobs_stmt(ctx, args), pagination_parameters)]
+        return services.job_views(ctx, list(paginate(services.list_jobs_stmt(ctx, args), pagination_parameters)))
 
 
 @blp.route("/jobs/<int:job_id>")

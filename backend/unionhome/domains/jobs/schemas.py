@@ -14,6 +14,7 @@ class JobSchema(BaseSchema):
     status_label = ma.fields.String(metadata={"description": "status in Chinese"})
     parent_id = Id(allow_none=True, metadata={"description": "set on the chunks of a job that split itself"})
     started_by = Id(allow_none=True)
+    started_by_name = ma.fields.String(allow_none=True, metadata={"description": "who started it (display name)"})
     progress_done = ma.fields.Integer()
     progress_total = ma.fields.Integer(allow_none=True)
     progress_percent = ma.fields.Float(allow_none=True)

@@ -98,12 +98,30 @@ def _after_cancel(tokens: list[str], dispatches: list[Dispatch]) -> None:
     dispatch(dispatches)
 
 
-def job_view(ctx: RequestContext, job: Job) -> dict[str, Any]:
+def user_names(ids: set[int]) -> dict[int, str]:
+    """Display names of the users who started jobs (those row-level security lets this tenant see)."""
+    from ..auth.models import User
+
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {int(i): n for i, n in db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
+
+
+def job_views(ctx: RequestContext, jobs: list[Job]) -> list[dict[str, Any]]:
+    names = user_names({j.started_by for j in jobs if j.started_by is not None})
+    return [job_view(ctx, j, names) for j in jobs]
+
+
+def job_view(ctx: RequestContext, job: Job, names: dict[int, str] | None = None) -> dict[str, Any]:
+    if names is None:
+        names = user_names({job.started_by} if job.started_by is not None else set())
     data = {c: getattr(job, c) for c in (
         "id", "kind", "queue", "status", "parent_id", "started_by", "progress_done", "progress_total", "counts",
         "result", "error", "attempts", "retries", "max_retries", "recoveries", "chunks_total", "chunks_done",
         "chunks_failed", "created_at", "started_at", "heartbeat_at", "finished_at")}
     data["status_label"] = STATUS_LABELS.get(job.status, job.status)
+    data["started_by_name"] = names.get(job.started_by) if job.started_by is not None else None
     total = job.progress_total
     data["progress_percent"] = round(100.0 * min(job.progress_done, total) / total, 1) if total else None
     data["cancel_requested"] = job.cancel_requested_at is not None

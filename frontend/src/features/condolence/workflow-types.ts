@@ -53,3 +53,7 @@ export type ResultImport = S['CondolenceResultImport'];
 export type CampaignSummary = S['CondolenceCampaignSummary'];
 export type SummaryRow = S['CondolenceSummaryRow'];
 export type FestivalSummary = S['CondolenceFestivalSummary'];
+
+export type WorkflowExport = S['CondolenceExport'];
+export type ExportKind = 'notice' | 'bank' | 'arrangement' | 'report';
+export type ExportFormat = 'xlsx' | 'pdf' | 'csv';

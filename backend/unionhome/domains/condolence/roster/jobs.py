@@ -32,7 +32,7 @@ from . import process
 
 KIND = "condolence.roster"
 CHUNK_KIND = "condolence.roster.read"
-CHUNK_BYTES = 6 * 1024 * 1024  # workbook bytes per chunk job (~65,000 rows)
+CHUNK_BYTES = 3 * 1024 * 1024  # workbook bytes per chunk job (~32,000 rows: ~1.5 s of work)
 TIMEOUT_S = 1800
 
 
@@ -58,28 +58,30 @@ def roster_job(tenant_id: int, job_id: int, campaign_id: int) -> Any:
             claimed = process.claim(tenant_id, campaign_id, job_id)
             ids = [c.batch_id for c in claimed]
             groups = _groups(claimed)
+            basis = process.check_basis(tenant_id, campaign_id) if ids else None
             if len(groups) > 1:
                 state = {"phase": "judge", "batches": ids}
                 jctx.checkpoint(state, done=0, total=len(groups))
-                return jctx.spawn_chunks(read_chunk_job, [[campaign_id, g] for g in groups], kind=CHUNK_KIND,
+                return jctx.spawn_chunks(read_chunk_job, [[campaign_id, g, basis] for g in groups], kind=CHUNK_KIND,
                                          timeout=TIMEOUT_S, resume=True, state=state)
-            state = {"phase": "read", "batches": ids, "done": []}
+            state = {"phase": "read", "batches": ids, "done": [], "basis": basis}
             jctx.checkpoint(state, done=0, total=len(ids))
             phase = "read"
         if phase == "read":
-            reader = process.BatchReader(tenant_id, campaign_id)
             done = list(state.get("done", []))
-            for batch_id in state["batches"]:
-                if batch_id in done:
-                    continue
-                out = reader.read(batch_id)
-                done.append(batch_id)
-                state = {**state, "done": done}
-                jctx.checkpoint(state, done=len(done), total=len(state["batches"]),
-                                add_counts={"rows": int(out.get("rows", 0)), "files": 1,
-                                            "failed_files": 1 if out.get("failed") else 0})
-                if jctx.should_yield() and len(done) < len(state["batches"]):
-                    return jctx.continue_later(state)
+            with process.BatchReader(tenant_id, campaign_id, state.get("basis")) as reader:
+                reader.plan([b for b in state["batches"] if b not in done])
+                for batch_id in state["batches"]:
+                    if batch_id in done:
+                        continue
+                    out = reader.read(batch_id)
+                    done.append(batch_id)
+                    state = {**state, "done": done}
+                    jctx.checkpoint(state, done=len(done), total=len(state["batches"]),
+                                    add_counts={"rows": int(out.get("rows", 0)), "files": 1,
+                                                "failed_files": 1 if out.get("failed") else 0})
+                    if jctx.should_yield() and len(done) < len(state["batches"]):
+                        return jctx.continue_later(state)
             state = {**state, "phase": "judge"}
             jctx.checkpoint(state)
         # judge
@@ -89,29 +91,31 @@ def roster_job(tenant_id: int, job_id: int, campaign_id: int) -> Any:
         return _result(summary, state)
 
 
-def read_chunk_job(tenant_id: int, job_id: int, campaign_id: int, batch_ids: list[int]) -> Any:
-    """Read a group of claimed batches (a chunk of a roster job)."""
+def read_chunk_job(tenant_id: int, job_id: int, campaign_id: int, batch_ids: list[int],
+                   basis: str | None = None) -> Any:
+    """Read a group of claimed batches (a chunk of a roster job); `basis` is the parent's (see `local`)."""
     jctx = _job_context()
     with tenant_context(tenant_id):
-        reader = process.BatchReader(tenant_id, campaign_id)
         done = list(jctx.state.get("done", [])) if jctx is not None else []
         rows = 0
-        for batch_id in batch_ids:
-            if batch_id in done:
-                continue
-            out = reader.read(batch_id)
-            done.append(batch_id)
-            rows += int(out.get("rows", 0))
-            if jctx is None:
-                db.session.commit()
-                continue
-            jctx.checkpoint({"done": done}, done=len(done), total=len(batch_ids),
-                            add_counts={"rows": int(out.get("rows", 0)), "files": 1,
-                                        "failed_files": 1 if out.get("failed") else 0,
-                                        **{f"ms_{k}": round(v * 1000) for k, v in reader.timings.items()}})
-            reader.timings.clear()
-            if jctx.should_yield() and len(done) < len(batch_ids):
-                return jctx.continue_later({"done": done})
+        with process.BatchReader(tenant_id, campaign_id, basis) as reader:
+            reader.plan([b for b in batch_ids if b not in done])
+            for batch_id in batch_ids:
+                if batch_id in done:
+                    continue
+                out = reader.read(batch_id)
+                done.append(batch_id)
+                rows += int(out.get("rows", 0))
+                if jctx is None:
+                    db.session.commit()
+                    continue
+                jctx.checkpoint({"done": done}, done=len(done), total=len(batch_ids),
+                                add_counts={"rows": int(out.get("rows", 0)), "files": 1,
+                                            "failed_files": 1 if out.get("failed") else 0,
+                                            **{f"ms_{k}": round(v * 1000) for k, v in reader.timings.items()}})
+                reader.timings.clear()
+                if jctx.should_yield() and len(done) < len(batch_ids):
+                    return jctx.continue_later({"done": done})
         return {"batches": len(batch_ids), "rows": rows}
 
 
@@ -129,7 +133,7 @@ def _groups(claimed: list[process.Claimed]) -> list[list[int]]:
 
 
 def _result(summary: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-    keys = ("campaign_id", "status", "lines", "by_status", "ok", "ok_cash_fen", "ok_goods_fen", "inserted", "updated",
+    keys = ("campaign_id", "status", "lines", "by_status", "ok", "ok_cash_fen", "ok_goods_fen", "inserted", "updated", "rechecked",
             "timings")
     return {"batches_read": len(state.get("batches", [])), **{k: summary[k] for k in keys if k in summary}}
 
@@ -139,10 +143,11 @@ def run_inline(tenant_id: int, campaign_id: int, *, job_id: int | None = None) -
     with tenant_context(tenant_id):
         claimed = process.claim(tenant_id, campaign_id, job_id)
         db.session.commit()
-        reader = process.BatchReader(tenant_id, campaign_id)
-        for c in claimed:
-            reader.read(c.batch_id)
-            db.session.commit()
+        with process.BatchReader(tenant_id, campaign_id, process.check_basis(tenant_id, campaign_id)) as reader:
+            reader.plan([c.batch_id for c in claimed])
+            for c in claimed:
+                reader.read(c.batch_id)
+                db.session.commit()
         summary = process.judge_campaign(tenant_id, campaign_id, actor=SimpleNamespace(user_id=None, username=None))
         db.session.commit()
         return _result(summary, {"batches": [c.batch_id for c in claimed]})

@@ -14,6 +14,7 @@ blp = Blueprint("condolence", __name__, url_prefix="/api/v1",
 from . import (  # noqa: E402,F401  (registers the views)
     batches,
     campaigns,
+    exports,
     lines,
     notices,
     payments,

@@ -15,7 +15,7 @@ from ....core.pagination import paginate
 from ....core.security import current_ctx, ensure_exists, require_permission
 from ....core.storage import content_disposition
 from ...auth.permissions import CONDOLENCE_MANAGE, CONDOLENCE_READ
-from ..workflow import notice_files, notices
+from ..workflow import exports, notice_files, notices
 from ..workflow.scope import load_campaign
 from ..workflow.sheets import PDF_MIMETYPE, XLSX_MIMETYPE, Export
 from ..workflow.stage_schemas import (
@@ -59,11 +59,14 @@ class Notices(MethodView):
     @require_permission(CONDOLENCE_MANAGE)
     @ensure_exists(load_campaign, "campaign_id")
     @blp.arguments(CondolenceNoticeCreateSchema)
-    @blp.response(201, CondolenceNoticeSchema)
+    @blp.response(202, CondolenceNoticeSchema)
     def post(self, data: dict[str, Any], campaign_id: int) -> Any:
         """Prepare a notice of the county-approved lines of a subtree (`org_id`, default the whole county)
         not yet in another notice, with its window (`start_date`–`end_date`) and place. Only after the
-        roster is frozen (409 before)."""
+        roster is frozen (409 before; 409 too when no line is left to notice). Answers at once with the
+        notice in status `preparing` and its `job_id` (follow it at `/jobs/{job_id}`): the job writes its
+        lines and it becomes `draft` (待张贴), or `failed` with `error` and no line (withdraw it and try
+        again). One notice is prepared at a time per campaign (409 meanwhile)."""
         return notices.notice_views([notices.create_notice(current_ctx(), campaign_id, data)])[0]
 
 
@@ -141,9 +144,12 @@ class NoticeXlsx(MethodView):
     @blp.response(200, FILE_DOC, description="公示名单 (.xlsx)", content_type=XLSX_MIMETYPE)
     def get(self, notice_id: int) -> Any:
         """The notice as posted: title, window, place, the lines with names (张*明) and ID numbers
-        (410721********1234) masked, and where to object."""
+        (410721********1234) masked, and where to object. Up to 20,000 lines; a bigger notice → 409:
+        build it with `POST /condolence/exports` (kind `notice`)."""
         ctx = current_ctx()
-        return send_export(notice_files.notice_xlsx(ctx, notices.get_notice(ctx, notice_id)))
+        n = notices.get_notice(ctx, notice_id)
+        exports.refuse_large(n.line_count, "该公示")
+        return send_export(notice_files.notice_xlsx(ctx, n))
 
 
 @blp.route("/condolence/notices/<int:notice_id>/notice.pdf")
@@ -152,9 +158,11 @@ class NoticePdf(MethodView):
     @ensure_exists(notices.get_notice, "notice_id")
     @blp.response(200, FILE_DOC, description="公示 (PDF, A4 landscape)", content_type=PDF_MIMETYPE)
     def get(self, notice_id: int) -> Any:
-        """The same notice as a printable PDF, masked the same way."""
+        """The same notice as a printable PDF, masked the same way (up to 20,000 lines, as the xlsx)."""
         ctx = current_ctx()
-        return send_export(notice_files.notice_pdf(ctx, notices.get_notice(ctx, notice_id)))
+        n = notices.get_notice(ctx, notice_id)
+        exports.refuse_large(n.line_count, "该公示")
+        return send_export(notice_files.notice_pdf(ctx, n))
 
 
 @blp.route("/condolence/notices/<int:notice_id>/objections")

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from ....core.pagination import paginate
 from ....core.security import current_ctx, ensure_exists, require_permission
 from ...auth.permissions import CONDOLENCE_MANAGE, CONDOLENCE_READ
-from ..workflow import bank_results, payments
+from ..workflow import bank_results, exports, payments
 from ..workflow.scope import load_campaign
 from ..workflow.sheets import XLSX_MIMETYPE
 from ..workflow.stage_schemas import (
@@ -56,11 +56,14 @@ class PaymentBatches(MethodView):
     @require_permission(CONDOLENCE_MANAGE)
     @ensure_exists(load_campaign, "campaign_id")
     @blp.arguments(CondolencePaymentBatchCreateSchema)
-    @blp.response(201, CondolencePaymentBatchSchema)
+    @blp.response(202, CondolencePaymentBatchSchema)
     def post(self, data: dict[str, Any], campaign_id: int) -> Any:
         """A bank batch of payable lines: `line_ids` (each must be payable, else 409 naming the line and
         why — e.g. its notice window has not closed — and nothing is created), or every payable line (of
-        `org_id`'s subtree). Its lines are marked exported; none can be in two live batches."""
+        `org_id`'s subtree; 409 with the reasons when there is none). Answers at once with the batch in
+        status `preparing` and its `job_id` (follow it at `/jobs/{job_id}`): the job takes the lines (a
+        county's in seconds) and the batch becomes `exported`, or `failed` with `error` and no payment.
+        One batch is prepared at a time per campaign (409 meanwhile); no line is in two live batches."""
         return payments.batch_view(payments.create_batch(current_ctx(), campaign_id, data))
 
 
@@ -98,9 +101,12 @@ class PaymentBatchBankFile(MethodView):
                   content_type=XLSX_MIMETYPE)
     def get(self, args: dict[str, Any], payment_batch_id: int) -> Any:
         """The file for the bank: 序号, 姓名, 银行卡号 (in full), 金额 (元), 开户行, 备注. County only;
-        every download is audited."""
+        every download is audited. Up to 20,000 lines; a bigger batch → 409: build it with
+        `POST /condolence/exports` (kind `bank`)."""
         ctx = current_ctx()
-        return send_export(payments.bank_file(ctx, payments.get_batch(ctx, payment_batch_id), args["format"]))
+        batch = payments.get_batch(ctx, payment_batch_id)
+        exports.refuse_large(batch.line_count, "该发放批次")
+        return send_export(payments.bank_file(ctx, batch, args["format"]))
 
 
 @blp.route("/condolence/payment-batches/<int:payment_batch_id>/results")

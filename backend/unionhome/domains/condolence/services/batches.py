@@ -265,9 +265,11 @@ def add_line(ctx: RequestContext, batch: CondolenceBatch, data: dict[str, Any]) 
                               goods_fen=goods or 0, sheet_cash_fen=data.get("cash_fen"),
                               sheet_goods_fen=data.get("goods_fen"), check_status="pending", review_status="pending",
                               payment_status="unpaid", objection_upheld=False, **fields)
+        line.sheet_category_code = line.category_code
         db.session.add(line)
         db.session.flush()
         batch.lines_total = row_no
+        batch.checked_basis = None  # the next judgement checks the batch's lines again
         audit.record(ctx, "condolence.line_add", "condolence_line", line.id,
                      {"batch_id": batch.id, "name": line.name, "id_last4": line.id_last4})
         roster_jobs.request(ctx, campaign)

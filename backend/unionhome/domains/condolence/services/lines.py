@@ -21,8 +21,16 @@ from ....extensions import db
 from ...orgs.models import Org
 from ...orgs.repository import OrgRepository, subtree_clause
 from .. import repository as repo
-from ..models import CHECK_STATUSES, REVIEW_STATUSES, CondolenceCampaign, CondolenceCategory, CondolenceLine
+from ..models import (
+    CHECK_STATUSES,
+    REVIEW_STATUSES,
+    CondolenceBatch,
+    CondolenceCampaign,
+    CondolenceCategory,
+    CondolenceLine,
+)
 from ..roster.rules import CHECK_CODES
+from ..workflow.eligibility import exported_line_ids, shown_payment_status
 from ..xlsx import write_xlsx
 
 _ID_LIKE = re.compile(r"^[0-9０-９]{17}[0-9Xx０-９Ｘｘ]$")
@@ -77,20 +85,28 @@ def views(items: list[CondolenceLine]) -> list[dict[str, Any]]:
     cats = {(c.campaign_id, c.code): c.name for c in db.session.execute(select(CondolenceCategory).where(
         CondolenceCategory.tenant_id == tid,
         CondolenceCategory.campaign_id.in_({i.campaign_id for i in items}))).scalars()}
+    exported = exported_line_ids(i.id for i in items)
+    # A batch read but not judged yet: its lines carry the checks made as they were read, not a verdict.
+    unjudged = set(db.session.execute(select(CondolenceBatch.id).where(
+        CondolenceBatch.tenant_id == tid, CondolenceBatch.id.in_({i.batch_id for i in items}),
+        CondolenceBatch.status == "processing")).scalars())
     out = []
     for line in items:
         data = {k: getattr(line, k) for k in (
             "id", "campaign_id", "batch_id", "org_id", "township_org_id", "row_no", "name", "bank_name", "work_unit",
             "category_code", "cash_fen", "goods_fen", "reason", "household_id", "check_status", "check_code",
             "check_reason", "duplicate_of", "review_status", "payment_status")}
+        data["payment_status"] = shown_payment_status(line, exported)
         data["org_name"] = names.get(line.org_id)
         data["township_name"] = names.get(line.township_org_id) if line.township_org_id else None
         data["id_number_masked"] = masked_id(line)
         data["bank_card_masked"] = f"**** **** **** {line.bank_card_last4}" if line.bank_card_last4 else None
         data["mobile_masked"] = mask_mobile(line.mobile) if line.mobile else None
         data["category_name"] = cats.get((line.campaign_id, line.category_code)) if line.category_code else None
-        data["check_status_label"] = CHECK_STATUSES.get(line.check_status, line.check_status)
-        data["check_code_label"] = CHECK_CODES[line.check_code][1] if line.check_code in CHECK_CODES else None
+        if line.batch_id in unjudged:
+            data.update(check_status="pending", check_code=None, check_reason=None, duplicate_of=None)
+        data["check_status_label"] = CHECK_STATUSES.get(data["check_status"], data["check_status"])
+        data["check_code_label"] = CHECK_CODES[data["check_code"]][1] if data["check_code"] in CHECK_CODES else None
         data["review_status_label"] = REVIEW_STATUSES.get(line.review_status, line.review_status)
         out.append(data)
     return out

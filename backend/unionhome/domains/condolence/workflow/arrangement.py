@@ -18,7 +18,7 @@ from ...orgs.models import Org
 from ..models import CondolenceCategory, CondolenceLine
 from ..workflow_models import CondolenceVisitGroup
 from .scope import get_campaign, require_county, township_expr
-from .sheets import Col, Export, Sheet, safe_name, write_workbook, yuan
+from .sheets import Col, Export, Progress, Sheet, counted, safe_name, write_workbook, yuan
 
 WEEKDAYS = "一二三四五六日"
 COLUMNS = (Col("序号", 6), Col("所在镇街", 16), Col("慰问对象", 10), Col("慰问类别", 12), Col("工作单位", 26),
@@ -33,7 +33,7 @@ def _when(d: date, t: time | None) -> str:
     return s
 
 
-def arrangement_xlsx(ctx: RequestContext, group: CondolenceVisitGroup) -> Export:
+def arrangement_xlsx(ctx: RequestContext, group: CondolenceVisitGroup, progress: Progress | None = None) -> Export:
     """Needs CONDOLENCE_MANAGE: the table holds full names, phone numbers and addresses for the group."""
     require_county(ctx)
     campaign = get_campaign(ctx, group.campaign_id)
@@ -55,7 +55,8 @@ def arrangement_xlsx(ctx: RequestContext, group: CondolenceVisitGroup) -> Export
     rows: list[list[Any]] = []
     cash = goods = 0
     categories: dict[str, None] = {}
-    for tname, name, cat_name, cat_code, unit, org_name, address, mobile, reason, c, g in db.session.execute(stmt):
+    for tname, name, cat_name, cat_code, unit, org_name, address, mobile, reason, c, g in counted(
+            db.session.execute(stmt.execution_options(yield_per=2000)), progress, None):
         label = cat_name or cat_code or ""
         if label:
             categories[label] = None

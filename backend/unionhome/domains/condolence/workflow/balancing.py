@@ -27,7 +27,7 @@ from ...orgs.models import Org
 from ..models import CondolenceCampaign, CondolenceCategory, CondolenceLine, CondolenceQuota
 from ..roster import jobs as roster_jobs
 from ..workflow_models import BALANCING_KINDS, CondolenceBalancingDecision, CondolenceReview
-from .reviews import check_campaign_open, decide_lines, lock_campaign_shared
+from .reviews import check_campaign_open, decide_lines, lock_campaign_shared, rejudge_after_reject
 from .scope import COUNTY, LineScope, get_campaign, org_names, require_county, township_expr
 from .statuses import APPROVED_AT
 
@@ -54,13 +54,19 @@ def _aggregate(ctx: RequestContext, campaign_id: int) -> list[dict[str, Any]]:
         func.coalesce(func.sum(CondolenceLine.goods_fen).filter(approved), zero).label("approved_goods"),
         func.coalesce(func.sum(CondolenceLine.cash_fen).filter(awaiting), zero).label("awaiting_cash"),
         func.coalesce(func.sum(CondolenceLine.goods_fen).filter(awaiting), zero).label("awaiting_goods"),
+        func.count().filter(CondolenceLine.check_status == "over_quota").label("over_quota_lines"),
+        func.count().filter(CondolenceLine.check_status == "over_budget").label("over_budget_lines"),
+        func.coalesce(func.sum(CondolenceLine.cash_fen).filter(CondolenceLine.check_status == "over_budget"),
+                      zero).label("over_budget_line_fen"),
     ).group_by(CondolenceLine.org_id, org.path, township, CondolenceLine.category_code)
     return [{"path": r.path, "township_id": r.township_id, "category_code": r.category_code, **_row(r)}
             for r in db.session.execute(stmt)]
 
 
+# over_*_lines: lines the roster job judged over a quota or a budget (in the stable order of nominations)
+# — the overruns the county sees here and decides on (调增名额 / 调增预算 gives them a place).
 _MEASURES = ("nominated", "ok", "awaiting", "approved", "approved_cash", "approved_goods", "awaiting_cash",
-             "awaiting_goods")
+             "awaiting_goods", "over_quota_lines", "over_budget_lines", "over_budget_line_fen")
 
 
 def _row(r: Any) -> dict[str, int]:
@@ -183,13 +189,17 @@ def _blockers(b: dict[str, Any]) -> list[str]:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
+# Decisions after which the roster is judged again (they write the campaign row: taken exclusively).
+REJUDGING_KINDS = ("reject_lines", "raise_quota", "raise_budget")
+
+
 def decide(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -> CondolenceBalancingDecision:
     require_county(ctx)
     kind, comment = data["kind"], (data.get("comment") or "").strip()
     if not comment:
         raise ValidationFailed({"comment": "请填写平衡决定的理由"})
     with transaction():
-        campaign = lock_campaign_shared(ctx, campaign_id)
+        campaign = lock_campaign_shared(ctx, campaign_id, exclusive=kind in REJUDGING_KINDS)
         check_campaign_open(campaign)
         decision = CondolenceBalancingDecision(campaign_id=campaign_id, kind=kind, comment=comment,
                                                actor_id=ctx.user_id, actor_name=ctx.display_name[:100])
@@ -197,10 +207,13 @@ def decide(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -> Condo
             ids = list(dict.fromkeys(data.get("line_ids") or []))
             if not ids:
                 raise ValidationFailed({"line_ids": "请选择要核减的对象"})
-            decide_lines(ctx, COUNTY, campaign_id, ids, "reject", f"汇总平衡核减：{comment}")
+            freed = decide_lines(ctx, COUNTY, campaign_id, ids, "reject", f"汇总平衡核减：{comment}")
+            rejudge_after_reject(ctx, campaign, freed)
             decision.line_count = len(ids)
         elif kind in ("raise_quota", "accept_over_quota"):
-            _quota_decision(ctx, campaign_id, decision, data)
+            _quota_decision(ctx, campaign, decision, data)
+        elif kind == "raise_budget":
+            _raise_budget(ctx, campaign, decision, data)
         elif kind == "accept_over_budget":
             _budget_decision(ctx, campaign, decision, data)
         else:  # the schema's choice() refuses it first
@@ -214,8 +227,9 @@ def decide(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -> Condo
     return decision
 
 
-def _quota_decision(ctx: RequestContext, campaign_id: int, decision: CondolenceBalancingDecision,
+def _quota_decision(ctx: RequestContext, campaign: CondolenceCampaign, decision: CondolenceBalancingDecision,
                     data: dict[str, Any]) -> None:
+    campaign_id = campaign.id
     quota_id = data.get("quota_id")
     if quota_id is None:
         raise ValidationFailed({"quota_id": "请选择名额"})
@@ -238,12 +252,51 @@ def _quota_decision(ctx: RequestContext, campaign_id: int, decision: CondolenceB
                            .values(max_households=new).execution_options(synchronize_session=False))
         decision.new_value = new
         # Lines the roster job judged over this quota may fit now: judge the campaign again.
-        roster_jobs.request(ctx, get_campaign(ctx, campaign_id))
+        roster_jobs.request(ctx, campaign)
     else:
         if usage["approved"] <= quota.max_households:
             raise Conflict(f"该名额未超出（已审定{usage['approved']}户，名额{quota.max_households}户），无需同意超额")
         decision.accepted_value = usage["approved"]
         decision.new_value = usage["approved"]
+
+
+def _raise_budget(ctx: RequestContext, campaign: CondolenceCampaign, decision: CondolenceBalancingDecision,
+                  data: dict[str, Any]) -> None:
+    """调增预算: a category's cash budget (`category_code`) or the campaign's cash or goods budget
+    (`budget_kind`) goes up to `new_budget_fen`; lines the roster job judged over it may fit now, so the
+    roster is judged again."""
+    new = data.get("new_budget_fen")
+    if new is None:
+        raise ValidationFailed({"new_budget_fen": "请填写调整后的预算（分）"})
+    code = data.get("category_code")
+    tid = current_tenant_id()
+    cat: CondolenceCategory | None = None
+    if code:
+        if (data.get("budget_kind") or "cash") != "cash":
+            raise ValidationFailed({"budget_kind": "类别预算只限慰问金"})
+        cat = db.session.execute(select(CondolenceCategory).where(
+            CondolenceCategory.tenant_id == tid, CondolenceCategory.campaign_id == campaign.id,
+            CondolenceCategory.code == code).with_for_update()).scalar_one_or_none()
+        if cat is None:
+            raise ValidationFailed({"category_code": "本活动没有该类别"})
+        if cat.budget_cash_fen is None:
+            raise ValidationFailed({"category_code": f"“{cat.name}”没有单独的预算上限，无需调增"})
+        old = int(cat.budget_cash_fen)
+        budget_kind = "cash"
+    else:
+        budget_kind = data.get("budget_kind") or "cash"
+        old = int(campaign.budget_cash_fen if budget_kind == "cash" else campaign.budget_goods_fen)
+    if new <= old:
+        raise ValidationFailed({"new_budget_fen": f"调整后的预算应大于原预算（{old / 100:.2f}元）"})
+    if cat is not None:
+        cat.budget_cash_fen = new
+        db.session.flush()
+    else:  # through the ORM object: the set-up changed, so does its version (ETag)
+        setattr(campaign, "budget_cash_fen" if budget_kind == "cash" else "budget_goods_fen", new)
+        db.session.flush()
+    decision.category_code, decision.budget_kind = code, budget_kind
+    decision.old_value, decision.new_value = old, new
+    roster_jobs.request(ctx, campaign)
 
 
 def _budget_decision(ctx: RequestContext, campaign: CondolenceCampaign, decision: CondolenceBalancingDecision,

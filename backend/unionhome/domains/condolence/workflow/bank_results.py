@@ -26,7 +26,7 @@ from ....core.tenancy import current_tenant_id
 from ....extensions import db
 from ..models import CondolenceLine
 from ..workflow_models import PAYMENT_STATUSES, CondolencePayment, CondolencePaymentBatch
-from .payments import apply_results, save_upload
+from .payments import apply_results, require_ready, save_upload
 from .scope import require_county
 
 MAX_ERRORS = 50
@@ -84,6 +84,7 @@ def import_results(ctx: RequestContext, batch: CondolencePaymentBatch, upload: A
     require_county(ctx)
     if batch.status == "cancelled":
         raise InvalidState("该发放批次已撤销，不能导入回盘")
+    require_ready(batch)
     path, filename = save_upload(upload)
     try:
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ....core import audit, cnid
+from ....core import audit
 from ....core.clock import today as china_today
 from ....core.db import transaction
 from ....core.errors import InvalidState, PermissionDenied, ValidationFailed
@@ -18,7 +18,9 @@ from ....core.tenancy import current_tenant_id
 from ....extensions import db
 from ...auth.permissions import CONDOLENCE_NOMINATE
 from ..models import CondolenceCategory, CondolenceLine
+from ..roster import checks as roster_checks
 from ..roster import jobs as roster_jobs
+from ..roster import local as roster_local
 from ..workflow_models import CondolenceReview
 from .reviews import check_campaign_open, steps_for
 from .scope import get_campaign, get_line
@@ -27,48 +29,107 @@ EDITABLE = ("name", "id_number", "bank_card", "bank_name", "mobile", "category_c
             "reason", "work_unit")
 
 
-# Which corrected input fields settle a read-time problem (roster/ parse codes).
-PARSE_CODE_FIELDS: dict[str, tuple[str, ...]] = {
-    "invalid_id": ("id_number",),
-    "invalid_bank_card": ("bank_card",),
-    "invalid_mobile": ("mobile",),
-    "invalid_name": ("name",),
-    "invalid_amount": ("cash_fen", "goods_fen"),
-    "invalid_category": ("category_code",),
-}
+# The read-time checks (roster/parse.py) in column order: the field, its parse code, and how its
+# messages start (every message of the reader names its column first).
+FIELD_CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("name", "invalid_name", "姓名"),
+    ("id_number", "invalid_id", "身份证"),
+    ("bank_card", "invalid_bank_card", "银行卡"),
+    ("mobile", "invalid_mobile", "联系电话"),
+    ("category_code", "invalid_category", "慰问类别"),
+    ("cash_fen", "invalid_amount", "慰问金"),
+    ("goods_fen", "invalid_amount", "慰问品"),
+)
+# The reader's column keys (roster/columns.py LABELS) as the line's editable fields.
+COLUMN_FIELDS = {"name": "name", "id_number": "id_number", "bank_card": "bank_card", "mobile": "mobile",
+                 "category": "category_code", "cash": "cash_fen", "goods": "goods_fen", "bank_name": "bank_name",
+                 "reason": "reason", "work_unit": "work_unit"}
+_FORMULA = "是公式或错误值"
+
+
+def recheck(line: CondolenceLine, corrected: set[str]) -> tuple[str | None, str | None]:
+    """The line's read-time problems after a correction, from all its fields: (parse_code, parse_reason).
+
+    A field the union corrected was checked with the reader's own checks (`_validated`); the name is
+    checked again as stored; a field kept as it was keeps the problem the reader found in it (the raw
+    cell is not kept, only the message, so that message stands until the field is corrected). A
+    formula/error-cell problem goes once every column it names has been corrected."""
+    from ..roster.columns import LABELS
+
+    old = [seg for seg in (line.parse_reason or "").split("；") if seg]
+    by_field: dict[str, list[str]] = {}
+    other: list[str] = []
+    for seg in old:
+        field = next((f for f, _, prefix in FIELD_CHECKS if seg.startswith(prefix)), None)
+        if field is None or _FORMULA in seg:
+            other.append(seg)
+        else:
+            by_field.setdefault(field, []).append(seg)
+    present = {
+        "id_number": line.id_enc is not None, "bank_card": line.bank_card_enc is not None,
+        "mobile": line.mobile is not None, "category_code": line.category_code is not None,
+    }
+    problems: list[tuple[str, str]] = []
+    for field, code, _ in FIELD_CHECKS:
+        if field == "name":
+            _, err = roster_checks.parse_name(line.name) if line.name else (None, "姓名为空")
+            if err:
+                problems.append((code, err))
+            continue
+        if field in corrected or present.get(field, False):
+            continue
+        problems += [(code, seg) for seg in by_field.get(field, [])]
+        if field == "id_number" and not by_field.get(field):
+            problems.append((code, "身份证号为空"))  # a line has no ID number only when the reader refused it
+    label_fields = {label: COLUMN_FIELDS.get(key) for key, label in LABELS.items()}
+    for seg in other:
+        if _FORMULA in seg:
+            named = [label_fields.get(label) for label in seg.split(_FORMULA, 1)[0].split("、")]
+            if named and all(f is not None and f in corrected for f in named):
+                continue
+            problems.append(("invalid_cell", seg))
+        else:
+            problems.append((line.parse_code or "invalid_cell", seg))
+    if not problems:
+        return None, None
+    return problems[0][0], "；".join(p[1] for p in problems)[:500]
 
 
 def _validated(campaign_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     tid, cipher = current_tenant_id(), get_cipher()
+    # The roster reader's own per-cell checks (roster/checks.py), so a corrected value is judged as an
+    # uploaded one would be.
     if "name" in data:
-        name = cnid.normalize_person_name(data["name"] or "")
-        if not name or any(ch.isdigit() for ch in name):
-            errors["name"] = "姓名不能为空，也不能包含数字"
+        name, err = roster_checks.parse_name(data["name"]) if data["name"] else (None, "姓名不能为空")
+        if err:
+            errors["name"] = err
         out["name"] = name
     if "id_number" in data:
-        try:
-            number = cnid.parse_id_number(data["id_number"], today=china_today()).number
+        number, err = roster_checks.IdChecker(china_today()).parse(data["id_number"]) if data["id_number"] \
+            else (None, "身份证号不能为空")
+        if number is None:
+            errors["id_number"] = err or "身份证号无效"
+        else:
             out.update(id_enc=cipher.encrypt(tid, number), id_hash=cipher.lookup_hash(tid, "id_number", number),
                        id_last4=number[-4:], id_region=number[:6], id_raw_masked=None)
-        except cnid.InvalidIdentifier as e:
-            errors["id_number"] = e.message
     if "bank_card" in data:
         if data["bank_card"]:
-            try:
-                card = cnid.parse_bank_card(data["bank_card"])
+            card, err = roster_checks.parse_bank_card(data["bank_card"])
+            if card is None:
+                errors["bank_card"] = err or "银行卡号无效"
+            else:
                 out.update(bank_card_enc=cipher.encrypt(tid, card), bank_card_last4=card[-4:],
                            bank_card_hash=cipher.lookup_hash(tid, "bank_card", card))
-            except cnid.InvalidIdentifier as e:
-                errors["bank_card"] = e.message
         else:
             out.update(bank_card_enc=None, bank_card_hash=None, bank_card_last4=None)
     if data.get("mobile"):
-        try:
-            out["mobile"] = cnid.parse_mobile(data["mobile"])
-        except cnid.InvalidIdentifier as e:
-            errors["mobile"] = e.message
+        mobile, err = roster_checks.parse_mobile(data["mobile"])
+        if mobile is None:
+            errors["mobile"] = err or "联系电话无效"
+        else:
+            out["mobile"] = mobile
     elif "mobile" in data:
         out["mobile"] = None
     if data.get("category_code") is not None:
@@ -116,11 +177,15 @@ def correct_line(ctx: RequestContext, line_id: int, data: dict[str, Any]) -> Con
             line.sheet_cash_fen = fields["cash_fen"]
         if "goods_fen" in fields:
             line.sheet_goods_fen = fields["goods_fen"]
-        # A problem found when the row was read stays until the field it is about has been corrected
-        # (the correction was validated above).
-        if line.parse_code and any(f in data for f in PARSE_CODE_FIELDS.get(line.parse_code, ())):
-            line.parse_code, line.parse_reason = None, None
+        # The read-time problems are worked out again from all the line's fields: correcting one field
+        # of a line with several problems leaves the others standing.
+        if line.parse_code or line.parse_reason:
+            corrected = {k for k in EDITABLE if k in data} | {k for k in ("cash_fen", "goods_fen") if k in fields}
+            line.parse_code, line.parse_reason = recheck(line, corrected)
+        if "category_code" in fields:
+            line.sheet_category_code = fields["category_code"]
         line.check_status, line.check_code, line.check_reason = "pending", None, None
+        roster_local.invalidate(db.session, line.tenant_id, line.batch_id)  # its local checks are made again
         line.review_status, line.review_comment = "pending", (data.get("comment") or "").strip() or None
         depth = org.path.count("/") - 2
         db.session.add(CondolenceReview(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ....core.clock import today as china_today
 from ....core.cnid import mask_name
+from ....core.errors import InvalidState
 from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id
 from ....extensions import db
@@ -25,11 +26,12 @@ from ...orgs.models import Org
 from ..models import CondolenceCategory, CondolenceLine
 from ..workflow_models import CondolenceNotice, CondolenceNoticeLine
 from .scope import get_campaign, org_names, root_org
-from .sheets import PDF_MIMETYPE, Col, Export, Sheet, safe_name, write_workbook, yuan
+from .sheets import PDF_MIMETYPE, Col, Export, Progress, Sheet, counted, safe_name, write_workbook, yuan
 
 COLUMNS = (Col("序号", 7), Col("姓名", 10), Col("身份证号码", 22), Col("工作单位", 34), Col("推荐单位", 30),
            Col("慰问类别", 14), Col("慰问金（元）", 12, money=True), Col("慰问品（元）", 12, money=True))
 STREAM_BATCH = 2000
+ROWS_PER_PAGE = 24  # about, on an A4 landscape page of the PDF
 
 
 def _masked_id(region: str | None, last4: str | None, raw_masked: str | None) -> str:
@@ -80,10 +82,20 @@ def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def notice_xlsx(ctx: RequestContext, notice: CondolenceNotice) -> Export:
+def require_lines(notice: CondolenceNotice) -> None:
+    """A notice whose lines are written (not while its job prepares them, nor after that failed)."""
+    if notice.status == "preparing":
+        raise InvalidState("公示名单正在生成，请稍候")
+    if notice.status == "failed":
+        raise InvalidState("公示名单生成失败，请撤回后重新生成")
+
+
+def notice_xlsx(ctx: RequestContext, notice: CondolenceNotice, progress: Progress | None = None) -> Export:
     get_campaign(ctx, notice.campaign_id)
+    require_lines(notice)
     issuer, info, footer, sign = _texts(notice)
-    rows = ([a, b, c, d, e, yuan(f), yuan(g)] for a, b, c, d, e, f, g in notice_rows(notice))
+    rows = ([a, b, c, d, e, yuan(f), yuan(g)]
+            for a, b, c, d, e, f, g in counted(notice_rows(notice), progress, notice.line_count))
     out, n = write_workbook([Sheet(title=notice.title, columns=COLUMNS, rows=rows, info=info,
                                    footer=["", *footer, sign], name="公示名单")])
     return Export(out, f"{safe_name(notice.title)}.xlsx", f"notice-{notice.id}.xlsx", n)
@@ -103,7 +115,7 @@ def _register_font() -> None:
         _font_ready = True
 
 
-def notice_pdf(ctx: RequestContext, notice: CondolenceNotice) -> Export:
+def notice_pdf(ctx: RequestContext, notice: CondolenceNotice, progress: Progress | None = None) -> Export:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -111,6 +123,7 @@ def notice_pdf(ctx: RequestContext, notice: CondolenceNotice) -> Export:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     get_campaign(ctx, notice.campaign_id)
+    require_lines(notice)
     _register_font()
     issuer, info, footer, sign = _texts(notice)
     title_style = ParagraphStyle("t", fontName=_FONT, fontSize=18, leading=26, alignment=1, spaceAfter=6)
@@ -131,7 +144,8 @@ def notice_pdf(ctx: RequestContext, notice: CondolenceNotice) -> Export:
     chunk: list[list[Any]] = []
     n = 0
     # Tables of a few hundred rows each: reportlab splits one huge table across pages in quadratic time.
-    for n, (name, idm, unit, org_name, cat, cash, goods) in enumerate(notice_rows(notice), start=1):
+    for n, (name, idm, unit, org_name, cat, cash, goods) in enumerate(
+            counted(notice_rows(notice), progress, 2 * notice.line_count), start=1):
         chunk.append([str(n), name, idm, Paragraph(unit, cell), Paragraph(org_name, cell), cat,
                       f"{cash / 100:.2f}", f"{goods / 100:.2f}"])
         if len(chunk) == 300:
@@ -140,8 +154,16 @@ def notice_pdf(ctx: RequestContext, notice: CondolenceNotice) -> Export:
     if chunk or n == 0:
         story.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style))
     story += [Spacer(1, 4 * mm), *[Paragraph(t, body) for t in footer], Spacer(1, 6 * mm), Paragraph(sign, right)]
+    pages = [0]
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        # Building the pages takes most of the time: the second half of the progress bar.
+        pages[0] += 1
+        if progress is not None and pages[0] % 20 == 0:
+            progress(n + min(n - 1, pages[0] * ROWS_PER_PAGE), 2 * n)
+
     try:
-        doc.build(story)
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
         out.seek(0)
     except BaseException:
         out.close()

@@ -33,6 +33,7 @@ from ..workflow_models import (
     CondolenceNoticeLine,
     CondolenceObjection,
 )
+from . import preparing
 from .scope import (
     get_campaign,
     get_line,
@@ -76,6 +77,7 @@ def get_notice(ctx: RequestContext, notice_id: int) -> CondolenceNotice:
         .where(CondolenceNotice.tenant_id == tid, CondolenceNotice.id == notice_id)).one_or_none()
     if row is None or not _visible(ctx, row[1]):
         raise NotFound("公示不存在")
+    preparing.settle_if_gone(row[0])
     return row[0]
 
 
@@ -113,6 +115,9 @@ def scoped_ids(ctx: RequestContext) -> Select[Any]:
 
 
 def create_notice(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -> CondolenceNotice:
+    """Check the request and record the notice as `preparing`; its job (`fill_notice_job`) takes the
+    lines. Refused at once (nothing created): a campaign not frozen, a notice already being prepared,
+    a subtree with no line left to notice."""
     require_county(ctx)
     _check_window(data["start_date"], data["end_date"])
     with transaction():
@@ -120,52 +125,89 @@ def create_notice(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -
         if campaign.status not in NOTICEABLE_CAMPAIGN:
             raise InvalidState("名单经县总工会审定（冻结）后才能公示")
         org = org_in_scope(ctx, data.get("org_id"))
+        preparing.refuse_busy(CondolenceNotice, campaign_id, "公示")
+        if db.session.execute(_unnoticed(campaign_id, org.path, ()).limit(1)).first() is None:
+            raise Conflict(_NOTHING_TO_NOTICE.format(org=org.name))
         notice = CondolenceNotice(
             campaign_id=campaign_id, org_id=org.id, title=data.get("title") or f"{campaign.name}慰问对象公示",
             start_date=data["start_date"], end_date=data["end_date"], place=data["place"],
-            contact=data.get("contact"), remark=data.get("remark"), status="draft", created_by=ctx.user_id)
+            contact=data.get("contact"), remark=data.get("remark"), status=preparing.PREPARING,
+            created_by=ctx.user_id)
         db.session.add(notice)
         db.session.flush()
-        tid = current_tenant_id()
-        line_org = aliased(Org, name="line_org")
-        noticed = aliased(CondolenceNoticeLine, name="noticed")  # not the INSERT's own table (no correlation)
-        ordered = (select(literal(tid, BigInteger), literal(notice.id, BigInteger), CondolenceLine.id,
-                          func.row_number().over(order_by=(township_expr(line_org), line_org.path,
-                                                           CondolenceLine.batch_id, CondolenceLine.row_no,
-                                                           CondolenceLine.id)))
-                   .select_from(CondolenceLine)
-                   .join(line_org, and_(line_org.tenant_id == tid, line_org.id == CondolenceLine.org_id))
-                   .where(CondolenceLine.tenant_id == tid, CondolenceLine.campaign_id == campaign_id,
-                          CondolenceLine.review_status == APPROVED_AT["county"],
-                          subtree_clause(line_org.path, org.path),
-                          ~exists().where(noticed.tenant_id == tid, noticed.line_id == CondolenceLine.id)))
-        db.session.execute(insert(CondolenceNoticeLine.__table__).from_select(
-            ["tenant_id", "notice_id", "line_id", "seq"], ordered))
-        n = int(db.session.execute(select(func.count()).select_from(CondolenceNoticeLine).where(
-            CondolenceNoticeLine.tenant_id == tid, CondolenceNoticeLine.notice_id == notice.id)).scalar_one())
-        if not n:
-            raise Conflict(f"{org.name}没有待公示的对象（已审定的对象都已列入其他公示）")
-        _refresh_totals(notice)
-        audit.record(ctx, "condolence.notice.create", "condolence_notice", notice.id,
-                     {**audit.snapshot(notice), "lines": n})
+        preparing.start(ctx, JOB_KIND, fill_notice_job, notice, {})
     return notice
 
 
-def _refresh_totals(notice: CondolenceNotice) -> None:
+JOB_KIND = "condolence.notice"
+_NOTHING_TO_NOTICE = "{org}没有待公示的对象（已审定的对象都已列入其他公示）"
+
+
+def _unnoticed(campaign_id: int, org_path: str, head: tuple[Any, ...]) -> Select[Any]:
+    """The county-approved lines of the subtree not yet in a notice: `head` columns, then the line's
+    id, then its 序号 on the notice, cash and goods (CondolenceLine.id alone when `head` is empty)."""
     tid = current_tenant_id()
+    line_org = aliased(Org, name="line_org")
+    noticed = aliased(CondolenceNoticeLine, name="noticed")  # not the INSERT's own table (no correlation)
+    columns: tuple[Any, ...] = (CondolenceLine.id,)
+    if head:
+        columns = (*head, CondolenceLine.id,
+                   func.row_number().over(order_by=(township_expr(line_org), line_org.path, CondolenceLine.batch_id,
+                                                    CondolenceLine.row_no, CondolenceLine.id)).label("seq"),
+                   CondolenceLine.cash_fen, CondolenceLine.goods_fen)
+    return (select(*columns).select_from(CondolenceLine)
+            .join(line_org, and_(line_org.tenant_id == tid, line_org.id == CondolenceLine.org_id))
+            .where(CondolenceLine.tenant_id == tid, CondolenceLine.campaign_id == campaign_id,
+                   CondolenceLine.review_status == APPROVED_AT["county"], subtree_clause(line_org.path, org_path),
+                   ~exists().where(noticed.tenant_id == tid, noticed.line_id == CondolenceLine.id)))
+
+
+def fill_notice_job(tenant_id: int, job_id: int, notice_id: int, params: dict[str, Any],
+                    actor: dict[str, Any]) -> dict[str, Any]:
+    """The job: write the notice's lines (see `preparing.run`)."""
+    return preparing.run(tenant_id, CondolenceNotice, notice_id, actor, _fill_notice)
+
+
+def _fill_notice(ctx: RequestContext, notice: CondolenceNotice, progress: preparing.Progress) -> dict[str, Any]:
+    """Under the campaign's lock, in the job's one transaction: the subtree's approved lines not in
+    another notice, numbered in notice order, and the totals, in one statement (the selected rows are
+    counted and summed as they are inserted)."""
+    campaign = get_campaign(ctx, notice.campaign_id)
+    if campaign.status not in NOTICEABLE_CAMPAIGN:
+        raise InvalidState("名单经县总工会审定（冻结）后才能公示")
+    tid = current_tenant_id()
+    org_path = db.session.execute(select(Org.path).where(Org.tenant_id == tid, Org.id == notice.org_id)).scalar_one()
+    src = _unnoticed(notice.campaign_id, org_path, (literal(tid, BigInteger).label("tid"),
+                                                    literal(notice.id, BigInteger).label("nid"))).cte("src")
+    ins = insert(CondolenceNoticeLine.__table__).from_select(
+        ["tenant_id", "notice_id", "line_id", "seq"], select(src.c.tid, src.c.nid, src.c.id, src.c.seq)).cte("ins")
     n, cash, goods = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(CondolenceLine.cash_fen), 0),
-               func.coalesce(func.sum(CondolenceLine.goods_fen), 0))
-        .select_from(CondolenceNoticeLine)
-        .join(CondolenceLine, and_(CondolenceLine.tenant_id == tid, CondolenceLine.id == CondolenceNoticeLine.line_id))
-        .where(CondolenceNoticeLine.tenant_id == tid, CondolenceNoticeLine.notice_id == notice.id)).one()
+        select(func.count(), func.coalesce(func.sum(src.c.cash_fen), 0), func.coalesce(func.sum(src.c.goods_fen), 0))
+        .select_from(src).add_cte(ins)).one()
+    progress(2)
+    if not n:
+        org_name = org_names({notice.org_id}).get(notice.org_id) or "该单位"
+        raise Conflict(_NOTHING_TO_NOTICE.format(org=org_name))
     notice.line_count, notice.cash_fen, notice.goods_fen = int(n), int(cash), int(goods)
+    notice.status, notice.error = "draft", None
+    audit.record(ctx, "condolence.notice.create", "condolence_notice", notice.id,
+                 {**audit.snapshot(notice), "lines": int(n), "job_id": notice.job_id})
+    progress(3)
+    return {"notice_id": notice.id, "lines": int(n), "cash_fen": int(cash), "goods_fen": int(goods)}
+
+
+def require_draft(notice: CondolenceNotice, posted_message: str) -> None:
+    if notice.status == preparing.PREPARING:
+        raise InvalidState("公示名单正在生成，请稍候")
+    if notice.status == preparing.FAILED:
+        raise InvalidState(f"公示名单生成失败（{notice.error or '未知原因'}），请撤回后重新生成")
+    if notice.status != "draft":
+        raise InvalidState(posted_message)
 
 
 def update_notice(ctx: RequestContext, notice: CondolenceNotice, data: dict[str, Any]) -> CondolenceNotice:
     require_county(ctx)
-    if notice.status != "draft":
-        raise InvalidState("公示已张贴，公示期和地点不能再修改")
+    require_draft(notice, "公示已张贴，公示期和地点不能再修改")
     start, end = data.get("start_date", notice.start_date), data.get("end_date", notice.end_date)
     _check_window(start, end)
     with transaction():
@@ -179,7 +221,9 @@ def update_notice(ctx: RequestContext, notice: CondolenceNotice, data: dict[str,
 
 def delete_notice(ctx: RequestContext, notice: CondolenceNotice) -> None:
     require_county(ctx)
-    if notice.status != "draft":
+    if notice.status == preparing.PREPARING:
+        raise InvalidState("公示名单正在生成，请生成完成后再撤回")
+    if notice.status not in ("draft", preparing.FAILED):
         raise InvalidState("公示已张贴，不能撤回")
     with transaction():
         audit.record(ctx, "condolence.notice.delete", "condolence_notice", notice.id, audit.snapshot(notice))
@@ -191,8 +235,7 @@ def delete_notice(ctx: RequestContext, notice: CondolenceNotice) -> None:
 def post_notice(ctx: RequestContext, notice: CondolenceNotice, data: dict[str, Any]) -> CondolenceNotice:
     """张贴: the notice is up at its place; its window starts counting."""
     require_county(ctx)
-    if notice.status != "draft":
-        raise InvalidState("该公示已张贴")
+    require_draft(notice, "该公示已张贴")
     posted_on = data.get("posted_on") or china_today()
     if posted_on > china_today():
         raise ValidationFailed({"posted_on": "张贴日期不能晚于今天"})
@@ -223,7 +266,7 @@ def notice_view(n: CondolenceNotice, names: dict[int, str] | None = None) -> dic
         "posted_on": n.posted_on, "line_count": n.line_count, "cash_fen": n.cash_fen, "goods_fen": n.goods_fen,
         "objections_pending": int(counts.get("pending", 0)), "objections_upheld": int(counts.get("upheld", 0)),
         "objections_dismissed": int(counts.get("dismissed", 0)), "version": n.version,
-        "created_at": n.created_at, "updated_at": n.updated_at,
+        "created_at": n.created_at, "updated_at": n.updated_at, "job_id": n.job_id, "error": n.error,
     }
 
 

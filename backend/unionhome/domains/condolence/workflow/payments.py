@@ -55,9 +55,10 @@ from ..workflow_models import (
     CondolencePayment,
     CondolencePaymentBatch,
 )
+from . import preparing
 from .eligibility import BLOCK_REASONS, Payability, reason_text
 from .scope import LineScope, get_campaign, org_in_scope, require_county, township_expr
-from .sheets import CSV_MIMETYPE, Col, Export, Sheet, safe_name, write_workbook
+from .sheets import CSV_MIMETYPE, Col, Export, Progress, Sheet, counted, safe_name, write_workbook
 
 PAYING_CAMPAIGN = ("frozen", "noticing", "paying")
 BANK_COLUMNS = (Col("序号", 7), Col("姓名", 12), Col("银行卡号", 24, text=True), Col("金额", 12, money=True),
@@ -85,59 +86,106 @@ def preview(ctx: RequestContext, campaign_id: int, org_id: int | None = None) ->
 
 
 def create_batch(ctx: RequestContext, campaign_id: int, data: dict[str, Any]) -> CondolencePaymentBatch:
+    """Check the request and record the batch as `preparing`; its job (`fill_batch_job`) takes the
+    payable lines. What can be refused at once is refused here (409, nothing created): a campaign not
+    frozen, a batch already being prepared, named lines that are not payable, nothing payable at all."""
     require_county(ctx)
     line_ids = list(dict.fromkeys(data.get("line_ids") or []))
+    org_id = data.get("org_id")
     with transaction():
         campaign = get_campaign(ctx, campaign_id, lock=True)
         if campaign.status not in PAYING_CAMPAIGN:
             raise InvalidState("名单经县总工会审定并公示后才能发放")
+        preparing.refuse_busy(CondolencePaymentBatch, campaign_id, "发放批次")
         pay, scope = _payability(ctx, campaign_id)
-        conds: list[Any] = []
         if line_ids:
-            conds.append(CondolenceLine.id.in_(line_ids))
             _refuse_unpayable(pay, scope, line_ids)
         else:
-            conds.append(CondolenceLine.review_status == "county_approved")
-            if data.get("org_id") is not None:
-                conds.append(subtree_clause(scope.org.path, org_in_scope(ctx, data["org_id"]).path))
+            conds = _conditions(ctx, scope, [], org_id)
+            if db.session.execute(pay.joins(scope.select(CondolenceLine.id)).where(*conds, pay.reason.is_(None))
+                                  .limit(1)).first() is None:
+                _refuse_nothing_payable(ctx, campaign_id, org_id)
         seq_no = 1 + int(db.session.execute(select(func.count()).select_from(CondolencePaymentBatch).where(
             CondolencePaymentBatch.tenant_id == current_tenant_id(),
             CondolencePaymentBatch.campaign_id == campaign_id)).scalar_one())
         batch = CondolencePaymentBatch(
-            campaign_id=campaign_id, batch_no=f"{campaign.year}-{campaign.id}-{seq_no:03d}", status="exported",
+            campaign_id=campaign_id, batch_no=f"{campaign.year}-{campaign.id}-{seq_no:03d}", status=preparing.PREPARING,
             remark=data.get("remark") or f"{campaign.name}慰问金", payer_account=data.get("payer_account"),
             created_by=ctx.user_id, creator_name=ctx.display_name[:100])
         db.session.add(batch)
         db.session.flush()
-        payable = pay.joins(scope.select(
-            literal(current_tenant_id(), BigInteger), literal(campaign_id, BigInteger), CondolenceLine.id,
-            literal("bank", String), literal(batch.id, BigInteger),
-            func.row_number().over(order_by=(township_expr(scope.org), scope.org.path, CondolenceLine.batch_id,
-                                             CondolenceLine.row_no, CondolenceLine.id)),
-            CondolenceLine.cash_fen, literal("exported", String))).where(*conds, pay.reason.is_(None))
-        try:
-            db.session.execute(insert(CondolencePayment.__table__).from_select(
-                ["tenant_id", "campaign_id", "line_id", "method", "batch_id", "seq", "amount_fen", "status"], payable))
-        except IntegrityError:
-            raise Conflict("部分对象刚被列入其他发放批次或已发放，请刷新后重试") from None
-        n = int(db.session.execute(select(func.count()).select_from(CondolencePayment).where(
-            CondolencePayment.tenant_id == current_tenant_id(), CondolencePayment.batch_id == batch.id)).scalar_one())
-        if not n:
-            summary = preview(ctx, campaign_id, data.get("org_id"))
-            reasons = "、".join(f"{b['label']}{b['count']}户" for b in summary["blocked"]) or "没有已审定的对象"
-            raise Conflict(f"没有可以发放的对象（{reasons}）", {"blocked": summary["blocked"]})
-        db.session.execute(update(CondolenceLine).where(
-            CondolenceLine.tenant_id == current_tenant_id(),
-            CondolenceLine.id.in_(select(CondolencePayment.line_id).where(
-                CondolencePayment.tenant_id == current_tenant_id(), CondolencePayment.batch_id == batch.id)))
-            .values(payment_status="exported").execution_options(synchronize_session=False))
-        _recount(batch)
-        if campaign.status in ("frozen", "noticing"):
-            campaign.status = "paying"
-        audit.record(ctx, "condolence.payment_batch.create", "condolence_payment_batch", batch.id,
-                     {"batch_no": batch.batch_no, "lines": batch.line_count, "total_fen": batch.total_fen,
-                      "line_ids": line_ids or None, "org_id": data.get("org_id")})
+        preparing.start(ctx, JOB_KIND, fill_batch_job, batch, {"line_ids": line_ids or None, "org_id": org_id})
     return batch
+
+
+JOB_KIND = "condolence.payment_batch"
+
+
+def _conditions(ctx: RequestContext, scope: LineScope, line_ids: list[int], org_id: int | None) -> list[Any]:
+    if line_ids:
+        return [CondolenceLine.id.in_(line_ids)]
+    conds: list[Any] = [CondolenceLine.review_status == "county_approved"]
+    if org_id is not None:
+        conds.append(subtree_clause(scope.org.path, org_in_scope(ctx, org_id).path))
+    return conds
+
+
+def _refuse_nothing_payable(ctx: RequestContext, campaign_id: int, org_id: int | None) -> None:
+    summary = preview(ctx, campaign_id, org_id)
+    reasons = "、".join(f"{b['label']}{b['count']}户" for b in summary["blocked"]) or "没有已审定的对象"
+    raise Conflict(f"没有可以发放的对象（{reasons}）", {"blocked": summary["blocked"]})
+
+
+def fill_batch_job(tenant_id: int, job_id: int, batch_id: int, params: dict[str, Any],
+                   actor: dict[str, Any]) -> dict[str, Any]:
+    """The job: take the payable lines into the batch (see `preparing.run`)."""
+    return preparing.run(tenant_id, CondolencePaymentBatch, batch_id, actor,
+                         lambda ctx, batch, progress: _fill_batch(ctx, batch, params, progress))
+
+
+def _fill_batch(ctx: RequestContext, batch: CondolencePaymentBatch, params: dict[str, Any],
+                progress: preparing.Progress) -> dict[str, Any]:
+    """Under the campaign's lock, in the job's one transaction: the payable lines (checked again, the
+    roster may have moved since the request) become the batch's payments, numbered in file order.
+    Nothing is written into the lines: "awaiting the bank" is their live exported payment."""
+    campaign_id = batch.campaign_id
+    campaign = get_campaign(ctx, campaign_id)
+    if campaign.status not in PAYING_CAMPAIGN:
+        raise InvalidState("名单经县总工会审定并公示后才能发放")
+    line_ids = list(params.get("line_ids") or [])
+    org_id = params.get("org_id")
+    pay, scope = _payability(ctx, campaign_id)
+    if line_ids:
+        _refuse_unpayable(pay, scope, line_ids)
+    conds = _conditions(ctx, scope, line_ids, org_id)
+    payable = pay.joins(scope.select(
+        literal(current_tenant_id(), BigInteger), literal(campaign_id, BigInteger), CondolenceLine.id,
+        literal("bank", String), literal(batch.id, BigInteger),
+        func.row_number().over(order_by=(township_expr(scope.org), scope.org.path, CondolenceLine.batch_id,
+                                         CondolenceLine.row_no, CondolenceLine.id)),
+        CondolenceLine.cash_fen, literal("exported", String))).where(*conds, pay.reason.is_(None))
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(CondolencePayment.__table__).from_select(
+                ["tenant_id", "campaign_id", "line_id", "method", "batch_id", "seq", "amount_fen", "status"],
+                payable))
+    except IntegrityError:
+        # The database's own guarantee (one live payment per line): another batch took a line meanwhile.
+        raise Conflict("部分对象刚被列入其他发放批次或已发放，请重新生成") from None
+    progress(2)
+    batch.status = "exported"
+    _recount(batch)
+    if not batch.line_count:
+        _refuse_nothing_payable(ctx, campaign_id, org_id)
+    if campaign.status in ("frozen", "noticing"):
+        campaign.status = "paying"
+    batch.error = None
+    audit.record(ctx, "condolence.payment_batch.create", "condolence_payment_batch", batch.id,
+                 {"batch_no": batch.batch_no, "lines": batch.line_count, "total_fen": batch.total_fen,
+                  "line_ids": line_ids or None, "org_id": org_id, "job_id": batch.job_id})
+    progress(3)
+    return {"payment_batch_id": batch.id, "batch_no": batch.batch_no, "lines": batch.line_count,
+            "total_fen": batch.total_fen}
 
 
 def _refuse_unpayable(pay: Payability, scope: LineScope, line_ids: list[int]) -> None:
@@ -180,6 +228,7 @@ def get_batch(ctx: RequestContext, payment_batch_id: int) -> CondolencePaymentBa
         CondolencePaymentBatch.id == payment_batch_id)).scalar_one_or_none()
     if batch is None:
         raise NotFound("发放批次不存在")
+    preparing.settle_if_gone(batch)
     return batch
 
 
@@ -197,7 +246,7 @@ def batch_view(b: CondolencePaymentBatch) -> dict[str, Any]:
             "pending_count": max(0, b.line_count - b.paid_count - b.failed_count), "remark": b.remark,
             "payer_account": b.payer_account, "downloads": b.downloads, "result_filename": b.result_filename,
             "results_imported_at": b.results_imported_at, "creator_name": b.creator_name, "created_at": b.created_at,
-            "version": b.version}
+            "version": b.version, "job_id": b.job_id, "error": b.error}
 
 
 def payments_stmt(ctx: RequestContext, batch: CondolencePaymentBatch, args: dict[str, Any]) -> Select[Any]:
@@ -223,9 +272,19 @@ def payment_view(p: CondolencePayment, line: CondolenceLine) -> dict[str, Any]:
 
 def bank_file(ctx: RequestContext, batch: CondolencePaymentBatch, fmt: str) -> Export:
     """The file for the bank, with full card numbers (decrypted here, county only, audited)."""
+    export = bank_file_export(ctx, batch, fmt)
+    with transaction():
+        batch.downloads += 1
+        audit.record(ctx, "condolence.payment_batch.download", "condolence_payment_batch", batch.id,
+                     {"format": fmt, "rows": export.rows, "full_card_numbers": True})
+    return export
+
+
+def bank_file_export(ctx: RequestContext, batch: CondolencePaymentBatch, fmt: str,
+                     progress: Progress | None = None) -> Export:
+    """Build the bank file (no audit: `bank_file` and the export download audit each download)."""
     require_county(ctx)
-    if batch.status == "cancelled":
-        raise InvalidState("该发放批次已撤销")
+    require_ready(batch)
     campaign = db.session.get(CondolenceCampaign, (batch.tenant_id, batch.campaign_id))
     assert campaign is not None
     cipher, tid = get_cipher(), current_tenant_id()
@@ -236,7 +295,8 @@ def bank_file(ctx: RequestContext, batch: CondolencePaymentBatch, fmt: str) -> E
                    CondolencePayment.status.in_(("exported", "paid", "failed")))
             .order_by(CondolencePayment.seq))
     rows = [(seq, name, cipher.decrypt(tid, card) if card is not None else "", amount, bank or "", batch.remark or "")
-            for seq, name, card, amount, bank in db.session.execute(stmt)]
+            for seq, name, card, amount, bank in counted(
+                db.session.execute(stmt.execution_options(yield_per=5000)), progress, batch.line_count)]
     base = f"{safe_name(campaign.name)}-打卡发放-{batch.batch_no}"
     if fmt == "csv":
         export = _csv(rows, f"{base}.csv", f"bank-{batch.batch_no}.csv")
@@ -247,10 +307,6 @@ def bank_file(ctx: RequestContext, batch: CondolencePaymentBatch, fmt: str) -> E
                                        info=[f"付款账户：{batch.payer_account or '—'}    笔数：{batch.line_count}    "
                                              f"金额合计：{batch.total_fen / 100:.2f}元"])])
         export = Export(out, f"{base}.xlsx", f"bank-{batch.batch_no}.xlsx", n)
-    with transaction():
-        batch.downloads += 1
-        audit.record(ctx, "condolence.payment_batch.download", "condolence_payment_batch", batch.id,
-                     {"format": fmt, "rows": len(rows), "full_card_numbers": True})
     return export
 
 
@@ -267,18 +323,33 @@ def _csv(rows: list[tuple[Any, ...]], filename: str, ascii_name: str) -> Export:
     return Export(out, filename, ascii_name, len(rows), CSV_MIMETYPE)
 
 
+def require_ready(batch: CondolencePaymentBatch) -> None:
+    """A batch whose payments are written and that still stands (files, results)."""
+    if batch.status == preparing.PREPARING:
+        raise InvalidState("该发放批次正在生成，请稍候")
+    if batch.status == preparing.FAILED:
+        raise InvalidState(f"该发放批次生成失败（{batch.error or '未知原因'}），没有发放对象，请重新生成批次")
+    if batch.status == "cancelled":
+        raise InvalidState("该发放批次已撤销")
+
+
 def cancel_batch(ctx: RequestContext, batch: CondolencePaymentBatch, comment: str | None) -> CondolencePaymentBatch:
     """Withdraw a batch the bank has not answered yet: its lines become payable again."""
     require_county(ctx)
+    if batch.status in (preparing.PREPARING, preparing.FAILED, "cancelled"):
+        require_ready(batch)
     if batch.status != "exported":
-        raise InvalidState("银行已回盘的批次不能撤销" if batch.status != "cancelled" else "该批次已撤销")
+        raise InvalidState("银行已回盘的批次不能撤销")
     with transaction():
         tid = current_tenant_id()
         ids = list(db.session.execute(update(CondolencePayment).where(
             CondolencePayment.tenant_id == tid, CondolencePayment.batch_id == batch.id,
             CondolencePayment.status == "exported").values(status="cancelled")
             .returning(CondolencePayment.line_id).execution_options(synchronize_session=False)).scalars())
-        db.session.execute(update(CondolenceLine).where(CondolenceLine.tenant_id == tid, CondolenceLine.id.in_(ids))
+        # Lines are no longer marked exported when batched (their live payment says so); lines marked
+        # before that change go back to unpaid.
+        db.session.execute(update(CondolenceLine).where(CondolenceLine.tenant_id == tid, CondolenceLine.id.in_(ids),
+                                                        CondolenceLine.payment_status == "exported")
                            .values(payment_status="unpaid").execution_options(synchronize_session=False))
         batch.status = "cancelled"
         _recount(batch)

@@ -38,6 +38,7 @@ from ....extensions import db
 from ...orgs.models import Org
 from ...orgs.repository import subtree_clause
 from ..models import REVIEW_STATUSES, CondolenceBatch, CondolenceCampaign, CondolenceLine
+from ..roster import jobs as roster_jobs
 from ..workflow_models import REVIEW_ACTIONS, REVIEW_LEVELS, CondolenceReview
 from .scope import (
     COUNTY,
@@ -139,14 +140,26 @@ def _check_comment(action: str, comment: str | None) -> str | None:
     return comment
 
 
-def lock_campaign_shared(ctx: RequestContext, campaign_id: int) -> CondolenceCampaign:
+def lock_campaign_shared(ctx: RequestContext, campaign_id: int, *, exclusive: bool = False) -> CondolenceCampaign:
     """Reviews hold the campaign row in share mode; the freeze takes it exclusively, so no review can
-    slip in while the county freezes the roster."""
+    slip in while the county freezes the roster. A decision that will ask for a new judgement (it writes
+    the campaign row: `roster_jobs.request`) takes it exclusively from the start: two transactions each
+    holding a share lock and then wanting to write the row would deadlock."""
     campaign = get_campaign(ctx, campaign_id)
     db.session.execute(select(CondolenceCampaign.id).where(CondolenceCampaign.tenant_id == campaign.tenant_id,
-                                                           CondolenceCampaign.id == campaign.id).with_for_update(read=True))
+                                                           CondolenceCampaign.id == campaign.id)
+                       .with_for_update(read=not exclusive))
     db.session.refresh(campaign)
     return campaign
+
+
+def rejudge_after_reject(ctx: RequestContext, campaign: CondolenceCampaign, freed: bool) -> None:
+    """A rejected line that had passed the checks held a place — in a quota, a budget, as the line kept
+    among duplicates — that the roster job gives to the next line in order (a line judged 超出名额 /
+    超出预算 / 重复推荐 may pass now): judge the roster again. The caller holds the campaign row
+    exclusively (`lock_campaign_shared(..., exclusive=True)`)."""
+    if freed:
+        roster_jobs.request(ctx, campaign)
 
 
 def review_lines(ctx: RequestContext, campaign_id: int, line_ids: list[int], action: str,
@@ -157,9 +170,11 @@ def review_lines(ctx: RequestContext, campaign_id: int, line_ids: list[int], act
     comment = _check_comment(action, comment)
     ids = _check_ids(line_ids)
     with transaction():
-        campaign = lock_campaign_shared(ctx, campaign_id)
+        campaign = lock_campaign_shared(ctx, campaign_id, exclusive=action == "reject")
         check_campaign_open(campaign)
-        decide_lines(ctx, level, campaign_id, ids, action, comment)
+        freed = decide_lines(ctx, level, campaign_id, ids, action, comment)
+        if action == "reject":
+            rejudge_after_reject(ctx, campaign, freed)
     return _result(level, action, len(ids), 0)
 
 
@@ -173,8 +188,9 @@ def _check_ids(line_ids: list[int]) -> list[int]:
 
 
 def decide_lines(ctx: RequestContext, level: str, campaign_id: int, ids: list[int], action: str,
-                 comment: str | None) -> None:
-    """Inside the caller's transaction: check every line, then move them all and keep the history."""
+                 comment: str | None) -> bool:
+    """Inside the caller's transaction: check every line, then move them all and keep the history.
+    True when one of the lines had passed the roster checks (a rejection frees its place)."""
     scope = LineScope(ctx, campaign_id)
     stmt = (scope.select(CondolenceLine, scope.org.depth, CondolenceBatch.submitted_at)
             .join(CondolenceBatch, and_(CondolenceBatch.tenant_id == scope.tid, CondolenceBatch.id == CondolenceLine.batch_id))
@@ -205,8 +221,10 @@ def decide_lines(ctx: RequestContext, level: str, campaign_id: int, ids: list[in
     entity, entity_id = ("condolence_line", ids[0]) if len(ids) == 1 else ("condolence_campaign", campaign_id)
     audit.record(ctx, f"condolence.review.{action}", entity, entity_id,
                  {"level": level, "to_status": new_status, "line_ids": ids, "comment": comment})
+    freed = any(row[0].check_status == "ok" for row in rows.values())
     for row in rows.values():
         db.session.expire(row[0])
+    return freed
 
 
 def review_batch(ctx: RequestContext, batch_id: int, action: str, comment: str | None) -> dict[str, Any]:
@@ -218,7 +236,7 @@ def review_batch(ctx: RequestContext, batch_id: int, action: str, comment: str |
     if batch.submitted_at is None:
         raise InvalidState("该批次尚未上报，不能审核")
     with transaction():
-        campaign = lock_campaign_shared(ctx, batch.campaign_id)
+        campaign = lock_campaign_shared(ctx, batch.campaign_id, exclusive=action == "reject")
         check_campaign_open(campaign)
         scope = LineScope(ctx, batch.campaign_id)
         org = scope.org
@@ -237,6 +255,11 @@ def review_batch(ctx: RequestContext, batch_id: int, action: str, comment: str |
             ).scalar_one())
         if not ids:
             raise Conflict(_nothing_to_do(level, action, skipped, _state_counts(base)))
+        if action == "reject":
+            rejudge_after_reject(ctx, campaign, bool(db.session.execute(
+                select(func.count()).select_from(CondolenceLine).where(
+                    CondolenceLine.tenant_id == scope.tid, CondolenceLine.id.in_(ids),
+                    CondolenceLine.check_status == "ok")).scalar_one()))
         ids.sort()
         db.session.add(CondolenceReview(
             campaign_id=batch.campaign_id, scope="batch", batch_id=batch.id, line_ids=ids, line_count=len(ids),

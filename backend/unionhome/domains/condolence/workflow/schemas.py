@@ -170,6 +170,9 @@ class CondolenceBalancingMeasuresSchema(BaseSchema):
     approved_goods = F.Integer()
     awaiting_cash = F.Integer()
     awaiting_goods = F.Integer()
+    over_quota_lines = F.Integer(metadata={"description": "lines the roster job judged 超出名额"})
+    over_budget_lines = F.Integer(metadata={"description": "lines the roster job judged 超出预算"})
+    over_budget_line_fen = F.Integer(metadata={"description": "their cash (fen)"})
 
 
 class CondolenceBalancingTownshipSchema(CondolenceBalancingMeasuresSchema):
@@ -228,6 +231,9 @@ class CondolenceBalancingDecisionCreateSchema(BaseSchema):
     comment = Str(max_length=500, required=True)
     quota_id = Id(metadata={"description": "raise_quota, accept_over_quota"})
     new_max_households = F.Integer(validate=validate.Range(min=1, max=10**7, error="名额应在1到10000000户之间"))
+    new_budget_fen = F.Integer(validate=validate.Range(min=1, max=10**11, error="预算应在0.01元到10亿元之间（单位：分）"),
+                               metadata={"description": "raise_budget: the new budget (fen) of `category_code`'s cash, "
+                                                        "or of the campaign's `budget_kind`"})
     budget_kind = F.String(validate=choice(("cash", "goods"), "预算类型"))
     category_code = Str(max_length=30, allow_none=True, metadata={"description": "a category's own budget"})
     line_ids = IdList(metadata={"description": "reject_lines"})

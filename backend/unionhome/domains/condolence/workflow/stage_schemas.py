@@ -8,7 +8,7 @@ from marshmallow import fields as F
 from marshmallow import validate
 
 from ....core.schemas import BaseSchema, Id, Str, choice
-from ..workflow_models import OBJECTION_OUTCOMES, PAYMENT_STATUSES
+from ..workflow_models import EXPORT_KINDS, OBJECTION_OUTCOMES, PAYMENT_STATUSES
 from .schemas import CondolenceWorkflowLineSchema, IdList, Money
 
 # ---- notice and objections ---------------------------------------------------------------------------
@@ -63,6 +63,8 @@ class CondolenceNoticeSchema(BaseSchema):
     version = F.Integer()
     created_at = F.DateTime()
     updated_at = F.DateTime()
+    job_id = F.Integer(allow_none=True, metadata={"description": "the job writing its lines while `preparing`"})
+    error = F.String(allow_none=True, metadata={"description": "why preparing it failed (`failed`)"})
 
 
 class CondolenceNoticeLineSchema(CondolenceWorkflowLineSchema):
@@ -255,6 +257,8 @@ class CondolencePaymentBatchSchema(BaseSchema):
     creator_name = F.String(allow_none=True)
     created_at = F.DateTime()
     version = F.Integer()
+    job_id = F.Integer(allow_none=True, metadata={"description": "the job writing its payments while `preparing`"})
+    error = F.String(allow_none=True, metadata={"description": "why preparing it failed (`failed`)"})
 
 
 class CondolencePaymentSchema(BaseSchema):
@@ -375,3 +379,40 @@ class CondolenceFestivalSummarySchema(BaseSchema):
     year = F.Integer()
     by_festival = F.List(F.Nested(CondolenceFestivalRowSchema))
     totals = F.Nested(CondolenceFestivalTotalsSchema)
+
+
+# ---- generated files (background jobs) --------------------------------------------------------------
+
+
+class CondolenceExportCreateSchema(BaseSchema):
+    kind = F.String(required=True, validate=choice(EXPORT_KINDS, "文件类型"),
+                    metadata={"description": "notice | bank | arrangement | report"})
+    subject_id = Id(required=True, metadata={"description": "the notice, payment batch, visit group or campaign "
+                                                            "(report) the file is of"})
+    format = F.String(load_default="xlsx", validate=choice(("xlsx", "pdf", "csv"), "文件格式"),
+                      metadata={"description": "notice: xlsx | pdf; bank: xlsx | csv; others: xlsx"})
+
+
+class CondolenceExportQueryArgsSchema(BaseSchema):
+    kind = F.String(required=True, validate=choice(EXPORT_KINDS, "文件类型"))
+    subject_id = Id(required=True)
+
+
+class CondolenceExportSchema(BaseSchema):
+    id = F.Integer()
+    campaign_id = F.Integer()
+    kind = F.String()
+    kind_label = F.String(allow_none=True)
+    subject_id = F.Integer()
+    format = F.String()
+    status = F.String(metadata={"description": "queued | running | succeeded | failed"})
+    status_label = F.String(allow_none=True)
+    job_id = F.Integer(allow_none=True, metadata={"description": "follow its progress at /jobs/{job_id}"})
+    filename = F.String(allow_none=True)
+    size = F.Integer(allow_none=True)
+    rows = F.Integer(allow_none=True)
+    error = F.String(allow_none=True)
+    downloads = F.Integer()
+    requester_name = F.String(allow_none=True)
+    created_at = F.DateTime()
+    finished_at = F.DateTime(allow_none=True)

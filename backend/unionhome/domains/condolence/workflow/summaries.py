@@ -2,7 +2,8 @@
 festival last year — by festival over a year, and the report a county sends upward (xlsx, aggregates
 only: no names, no ID numbers).
 
-Households are the lines the county approved; money is what was approved (慰问金 cash, 慰问品 goods) and
+Households are the lines the county approved — less those refused after the notice (an upheld
+objection: never paid, nobody was helped); money is what was approved (慰问金 cash, 慰问品 goods) and
 what was actually paid (bank transfers and cash at visits, settled payments only). Every figure is one
 set-based aggregate over the lines, so the totals are the sums of the rows by construction.
 """
@@ -59,7 +60,7 @@ def _aggregate(ctx: RequestContext, campaign_id: int) -> list[dict[str, Any]]:
             .outerjoin(paid, paid.c.line_id == CondolenceLine.id)
             .outerjoin(CondolenceVisit, and_(CondolenceVisit.tenant_id == scope.tid,
                                              CondolenceVisit.line_id == CondolenceLine.id))
-            .where(CondolenceLine.review_status == "county_approved")
+            .where(CondolenceLine.review_status == "county_approved", CondolenceLine.objection_upheld.is_(False))
             .group_by(township, CondolenceLine.category_code))
     return [{"township_id": r.township_id, "category_code": r.category_code, **_vals(r)} for r in db.session.execute(stmt)]
 
@@ -157,6 +158,7 @@ def festival_summary(ctx: RequestContext, year: int) -> dict[str, Any]:
             .join(Org, and_(Org.tenant_id == tid, Org.id == CondolenceLine.org_id))
             .outerjoin(paid, paid.c.line_id == CondolenceLine.id)
             .where(CondolenceLine.tenant_id == tid, CondolenceLine.review_status == "county_approved",
+                   CondolenceLine.objection_upheld.is_(False),
                    CondolenceCampaign.year.in_((year, year - 1)), *scope_filter(ctx, Org.path))
             .group_by(CondolenceCampaign.festival, CondolenceCampaign.year))
     found: dict[tuple[str, int], Any] = {(r.festival, r.year): r for r in db.session.execute(stmt)}

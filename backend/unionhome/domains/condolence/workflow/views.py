@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ....core.tenancy import current_tenant_id
 from ....extensions import db
 from ..models import CHECK_STATUSES, REVIEW_STATUSES, CondolenceCategory, CondolenceLine
+from .eligibility import exported_line_ids, shown_payment_status
 from .scope import org_names
 from .statuses import PAYMENT_STATUS_LABELS
 
@@ -42,10 +43,13 @@ def line_views(lines: Sequence[CondolenceLine]) -> list[dict[str, Any]]:
     ids |= {ln.township_org_id for ln in lines}
     names = org_names(ids)
     cats = category_names({ln.campaign_id for ln in lines})
-    return [line_view(ln, names, cats) for ln in lines]
+    exported = exported_line_ids(ln.id for ln in lines)
+    return [line_view(ln, names, cats, exported) for ln in lines]
 
 
-def line_view(line: CondolenceLine, names: dict[int, str], cats: dict[tuple[int, str], str]) -> dict[str, Any]:
+def line_view(line: CondolenceLine, names: dict[int, str], cats: dict[tuple[int, str], str],
+              exported: set[int] | None = None) -> dict[str, Any]:
+    payment_status = shown_payment_status(line, exported or set())
     return {
         "id": line.id, "campaign_id": line.campaign_id, "batch_id": line.batch_id, "org_id": line.org_id,
         "org_name": names.get(line.org_id), "township_org_id": line.township_org_id,
@@ -62,6 +66,6 @@ def line_view(line: CondolenceLine, names: dict[int, str], cats: dict[tuple[int,
         "review_status": line.review_status, "review_status_label": REVIEW_STATUSES.get(line.review_status),
         "review_comment": line.review_comment, "reviewed_at": line.reviewed_at,
         "objection_upheld": line.objection_upheld, "visit_group_id": line.visit_group_id,
-        "payment_status": line.payment_status, "payment_status_label": PAYMENT_STATUS_LABELS.get(line.payment_status),
+        "payment_status": payment_status, "payment_status_label": PAYMENT_STATUS_LABELS.get(payment_status),
         "paid_at": line.paid_at,
     }

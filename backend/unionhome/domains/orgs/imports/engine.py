@@ -14,8 +14,12 @@ state machine whose state is the job's checkpoint (``jobs.state``):
               and assembled into one .xlsx in S3 at the end (small .xlsx files: edited in place);
     apply     commit only: upsert of the staged valid rows by row ranges (``definition.upsert``),
               each range committed with the checkpoint; writing a range again changes nothing;
-    cleanup   the batch's final status is set, its staged rows are deleted (in pieces) …
-    done      … and a repeated job just returns the summary.
+    finish    the outcome is decided (validated / committed / rejected; or invalid, cancelled, failed
+              from any step) and kept in the state …
+    cleanup   … the staged rows are deleted (in pieces), and only then the outcome is recorded on
+              the batch: a batch shows a final status only when nothing of its run is left, so a
+              commit started right after a dry run can never meet that dry run's clean-up;
+    done      a repeated job just returns the summary.
 
 Between chunks and steps the phase asks its ``Slicer`` whether to hand over (``should_yield``: the
 job returns ``continue_later()`` and goes to the back of its tenant's queue) or to stop (a cancel,

@@ -183,7 +183,7 @@ class Staging:
 
 
 RUNNING_STATUSES = ("pending", "validating", "committing")
-STAGING_TABLES = ("import_member_rows", "import_employer_rows", ISSUES, PARTS)
+STAGING_TABLES = ("import_member_rows", "import_employer_rows", "import_hardship_rows", ISSUES, PARTS)
 
 
 def close_abandoned_batches(session: Session, grace_s: int) -> list[tuple[int, int, str, str]]:

@@ -2,8 +2,11 @@
 // query options and mutation hooks, one file for the whole workflow.
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiClient, getPage, getWithEtag, ifMatch, type Page } from '@/lib/api-client';
+import { downloadFromApi } from '@/lib/download';
 import type {
   Assign,
+  ExportFormat,
+  ExportKind,
   AssignResult,
   Balancing,
   BalancingDecision,
@@ -28,6 +31,7 @@ import type {
   ResultImport,
   Review,
   ReviewAction,
+  WorkflowExport,
   ReviewBatch,
   ReviewOverview,
   ReviewResult,
@@ -345,10 +349,19 @@ export function useFestivalSummary(year: number) {
   });
 }
 
-export const fileUrls = {
-  noticeXlsx: (id: number) => `${C}/notices/${id}/notice.xlsx`,
-  noticePdf: (id: number) => `${C}/notices/${id}/notice.pdf`,
-  arrangement: (groupId: number) => `${C}/visit-groups/${groupId}/arrangement.xlsx`,
-  bankFile: (batchId: number) => `${C}/payment-batches/${batchId}/bank-file`,
-  upwardReport: (campaignId: number) => `${C}/campaigns/${campaignId}/upward-report.xlsx`,
-};
+// ---- generated files (background jobs) -----------------------------------------------------------
+
+/** Ask for a file to be built in the background; answers at once with its record and `job_id`. */
+export async function requestExport(kind: ExportKind, subjectId: number, format: ExportFormat): Promise<WorkflowExport> {
+  return (await apiClient.post<WorkflowExport>(`${C}/exports`, { kind, subject_id: subjectId, format })).data;
+}
+
+export async function fetchExport(id: number): Promise<WorkflowExport> {
+  return (await apiClient.get<WorkflowExport>(`${C}/exports/${id}`)).data;
+}
+
+/** Save a built file under its own name. */
+export function downloadExport(e: Pick<WorkflowExport, 'id' | 'filename' | 'format'>) {
+  return downloadFromApi(`${C}/exports/${e.id}/file`, {}, e.filename ?? `export-${e.id}.${e.format}`);
+}
+

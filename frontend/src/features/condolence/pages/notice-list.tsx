@@ -1,7 +1,7 @@
 // 公示: notices of the frozen roster — create (subtree, window, place), edit or withdraw a draft, post it,
 // download the notice as posted (xlsx / PDF, names and ID numbers masked), the noticed lines, objections
 // received in the window and their findings, and the photo of the posted notice (evidence).
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import {
   ModalForm,
   PageContainer,
@@ -15,16 +15,16 @@ import {
 } from '@ant-design/pro-components';
 import { App, Button, Card, Drawer, Form, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { OrgTreeSelect } from '@/components/org-tree-select';
+import type { Job } from '@/lib/jobs';
 import { RecordPanel } from '@/components/record-panels';
 import { Access, useAccess } from '@/lib/access';
-import { downloadFromApi } from '@/lib/download';
 import { reportFormError } from '@/lib/form-errors';
 import { showTotal, useProTableRequest } from '@/lib/pro-table';
 import { useT } from '@/locales';
 import {
-  fileUrls,
   listNoticeLines,
   listObjections,
   useCreateNotice,
@@ -33,8 +33,12 @@ import {
   useDeleteNotice,
   useNotices,
   usePostNotice,
+  workflowKeys,
 } from '../api/workflow';
 import { explain } from '../components/workflow-errors';
+import { ExportLink } from '../components/export-link';
+import { PreparingTag } from '../components/preparing-tag';
+import { useJobFollower } from '../components/use-job-follower';
 import { CampaignPicker } from '../components/workflow-campaign';
 import { useCampaignParam } from '../components/use-workflow-campaign';
 import { formatYuan } from '../components/workflow-money';
@@ -58,21 +62,28 @@ export default function NoticeListPage() {
   const create = useCreateNotice();
   const post = usePostNotice();
   const remove = useDeleteNotice();
+  const qc = useQueryClient();
 
-  const download = async (url: string, name: string) => {
-    try {
-      await downloadFromApi(url, {}, name);
-    } catch (error) {
-      message.error(explain(error));
-    }
-  };
+  // A notice's job ended: refresh the list and say how it went (its lines are written, or nothing is).
+  const prepared = useCallback((job: Job) => {
+    void qc.invalidateQueries({ queryKey: workflowKeys.all });
+    const lines = (job.result as { lines?: number } | null)?.lines;
+    if (job.status === 'succeeded' && typeof lines === 'number') message.success(t('cw.notice.created', { n: lines }));
+    else if (job.status !== 'succeeded') message.error(t('cw.notice.prepareFailed', { error: job.error ?? '' }));
+  }, [qc, message, t]);
+  const follower = useJobFollower(prepared);
 
   const columns: ColumnsType<Notice> = [
     { title: t('cw.notice.titleCol'), dataIndex: 'title', ellipsis: true, render: (v: string, n) => <a onClick={() => setViewing(n)} data-testid="notice-title">{v}</a> },
     { title: t('cw.notice.scope'), dataIndex: 'org_name', width: 130, ellipsis: true },
     { title: t('cw.notice.window'), width: 190, render: (_, n) => `${n.start_date} ~ ${n.end_date}（${n.days}${t('cw.unit.days')}）` },
     { title: t('cw.notice.place'), dataIndex: 'place', ellipsis: true, width: 150 },
-    { title: t('cw.notice.state'), dataIndex: 'window_state', width: 100, render: (_, n) => <StatusTag kind="window" value={n.window_state} label={n.window_label} /> },
+    {
+      title: t('cw.notice.state'), dataIndex: 'window_state', width: 120,
+      render: (_, n) => n.status === 'preparing' || n.status === 'failed'
+        ? <PreparingTag status={n.status} statusLabel={n.status_label} jobId={n.job_id} error={n.error} onDone={follower.finish} testId="notice" />
+        : <StatusTag kind="window" value={n.window_state} label={n.window_label} />,
+    },
     { title: t('cw.notice.lines'), dataIndex: 'line_count', width: 70, align: 'right' },
     {
       title: t('cw.notice.objections'), width: 110,
@@ -88,11 +99,15 @@ export default function NoticeListPage() {
       title: t('cw.field.actions'), width: 230,
       render: (_, n) => (
         <Space size={8} wrap>
-          <a onClick={() => void download(fileUrls.noticeXlsx(n.id), 'notice.xlsx')} data-testid="notice-xlsx">Excel</a>
-          <a onClick={() => void download(fileUrls.noticePdf(n.id), 'notice.pdf')} data-testid="notice-pdf">PDF</a>
-          {n.status === 'draft' && access.can('condolence.manage') ? (
+          {n.status === 'draft' || n.status === 'posted' ? (
             <>
-              <a onClick={() => setPosting(n)} data-testid="notice-post">{t('cw.notice.post')}</a>
+              <ExportLink kind="notice" subjectId={n.id} format="xlsx" label="Excel" testId="notice-xlsx" />
+              <ExportLink kind="notice" subjectId={n.id} format="pdf" label="PDF" testId="notice-pdf" />
+            </>
+          ) : null}
+          {(n.status === 'draft' || n.status === 'failed') && access.can('condolence.manage') ? (
+            <>
+              {n.status === 'draft' ? <a onClick={() => setPosting(n)} data-testid="notice-post">{t('cw.notice.post')}</a> : null}
               <Popconfirm title={t('cw.notice.deleteConfirm')} onConfirm={() => void remove.mutateAsync({ id: n.id }).catch((e: unknown) => message.error(explain(e)))}>
                 <a>{t('cw.notice.withdraw')}</a>
               </Popconfirm>
@@ -131,7 +146,8 @@ export default function NoticeListPage() {
               org_id: v.org_id, title: v.title || undefined, start_date: v.window[0], end_date: v.window[1], place: v.place,
               contact: v.contact || null, remark: v.remark || null,
             } });
-            message.success(t('cw.notice.created', { n: n.line_count }));
+            message.info(n.status === 'preparing' ? t('cw.notice.preparing') : t('cw.notice.created', { n: n.line_count }));
+            if (n.status === 'preparing' && n.job_id) follower.follow(n.job_id);
             setCreating(false);
             return true;
           } catch (error) {

@@ -1,23 +1,27 @@
 // 打卡发放: what can be paid now (and why the rest cannot), bank batch files of payable lines, the file
 // for the bank (full card numbers: county only, every download audited), the bank's return file, and
 // each batch's payments. A line is never paid twice.
-import { useState } from 'react';
-import { ModalForm, PageContainer, type ProColumns, ProFormText, ProTable } from '@ant-design/pro-components';
+import { useCallback, useRef, useState } from 'react';
+import { type ActionType, ModalForm, PageContainer, type ProColumns, ProFormText, ProTable } from '@ant-design/pro-components';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Drawer, Popconfirm, Row, Space, Statistic, Tag, Typography, Upload } from 'antd';
 import { Access } from '@/lib/access';
-import { downloadFromApi } from '@/lib/download';
+import type { Job } from '@/lib/jobs';
 import { showTotal, useProTableRequest } from '@/lib/pro-table';
 import { useT } from '@/locales';
 import {
-  fileUrls,
   listPaymentBatches,
   listPayments,
   useCancelPaymentBatch,
   useCreatePaymentBatch,
   useImportResults,
   usePayable,
+  workflowKeys,
 } from '../api/workflow';
 import { explain } from '../components/workflow-errors';
+import { ExportLink } from '../components/export-link';
+import { PreparingTag } from '../components/preparing-tag';
+import { useJobFollower } from '../components/use-job-follower';
 import { CampaignPicker } from '../components/workflow-campaign';
 import { useCampaignParam } from '../components/use-workflow-campaign';
 import { formatYuan } from '../components/workflow-money';
@@ -27,6 +31,7 @@ import { workflowMessages } from '../workflow-locales';
 import type { Payment, PaymentBatch } from '../workflow-types';
 
 const BATCH_COLORS: Record<string, string> = { exported: 'processing', partial: 'orange', completed: 'green', cancelled: 'default' };
+const NOT_READY = ['preparing', 'failed', 'cancelled'];
 
 export default function PaymentBatchesPage() {
   const t = useT(workflowMessages);
@@ -40,15 +45,18 @@ export default function PaymentBatchesPage() {
   const importResults = useImportResults();
   const batches = useProTableRequest<PaymentBatch>(scoped(listPaymentBatches));
   const p = payable.data;
+  const table = useRef<ActionType>(null);
+  const qc = useQueryClient();
 
-  const download = async (b: PaymentBatch, format: 'xlsx' | 'csv') => {
-    try {
-      const r = await downloadFromApi(fileUrls.bankFile(b.id), { format }, `bank.${format}`);
-      message.success(t('cw.pay.downloaded', { name: r.filename }));
-    } catch (error) {
-      message.error(explain(error));
-    }
-  };
+  // A batch's job ended: refresh the batches and what is payable, and say how it went.
+  const prepared = useCallback((job: Job) => {
+    void table.current?.reload();
+    void qc.invalidateQueries({ queryKey: workflowKeys.all });
+    const r = job.result as { batch_no?: string; lines?: number; total_fen?: number } | null;
+    if (job.status === 'succeeded' && r?.batch_no) message.success(t('cw.pay.created', { no: r.batch_no, n: r.lines ?? 0, total: formatYuan(r.total_fen ?? 0) }));
+    else if (job.status !== 'succeeded') message.error(t('cw.pay.prepareFailed', { error: job.error ?? '' }));
+  }, [qc, message, t]);
+  const follower = useJobFollower(prepared);
 
   const upload = async (b: PaymentBatch, file: File) => {
     try {
@@ -61,7 +69,12 @@ export default function PaymentBatchesPage() {
 
   const columns: ProColumns<PaymentBatch>[] = [
     { title: t('cw.pay.batchNo'), dataIndex: 'batch_no', width: 120, render: (_, b) => <a onClick={() => setViewing(b)} data-testid="batch-no">{b.batch_no}</a> },
-    { title: t('cw.pay.status'), dataIndex: 'status', width: 100, render: (_, b) => <Tag color={BATCH_COLORS[b.status]} data-status={b.status}>{b.status_label}</Tag> },
+    {
+      title: t('cw.pay.status'), dataIndex: 'status', width: 120,
+      render: (_, b) => b.status === 'preparing' || b.status === 'failed'
+        ? <PreparingTag status={b.status} statusLabel={b.status_label} jobId={b.job_id} error={b.error} onDone={follower.finish} testId="batch" />
+        : <Tag color={BATCH_COLORS[b.status]} data-status={b.status}>{b.status_label}</Tag>,
+    },
     { title: t('cw.pay.lines'), dataIndex: 'line_count', width: 64, align: 'right' },
     { title: t('cw.pay.total'), dataIndex: 'total_fen', width: 110, align: 'right', render: (_, b) => formatYuan(b.total_fen) },
     { title: t('cw.pay.paid'), dataIndex: 'paid_count', width: 64, align: 'right' },
@@ -70,11 +83,11 @@ export default function PaymentBatchesPage() {
     { title: t('cw.pay.createdAt'), dataIndex: 'created_at', valueType: 'dateTime', width: 150 },
     {
       title: t('cw.field.actions'), valueType: 'option', width: 270,
-      render: (_, b) => b.status === 'cancelled' ? [<a key="v" onClick={() => setViewing(b)}>{t('cw.action.detail')}</a>] : [
+      render: (_, b) => NOT_READY.includes(b.status) ? [<a key="v" onClick={() => setViewing(b)}>{t('cw.action.detail')}</a>] : [
         <Access key="dl" can="condolence.manage">
           <Space size={8}>
-            <a onClick={() => void download(b, 'xlsx')} data-testid="bank-file">{t('cw.pay.bankFile')}</a>
-            <a onClick={() => void download(b, 'csv')}>CSV</a>
+            <ExportLink kind="bank" subjectId={b.id} format="xlsx" label={t('cw.pay.bankFile')} testId="bank-file" />
+            <ExportLink kind="bank" subjectId={b.id} format="csv" label="CSV" testId="bank-file-csv" />
             <Upload accept=".xlsx,.xls,.csv" showUploadList={false} beforeUpload={(file) => { void upload(b, file); return false; }}>
               <a data-testid="import-results">{t('cw.pay.importResults')}</a>
             </Upload>
@@ -111,7 +124,7 @@ export default function PaymentBatchesPage() {
         </Row>
       </Card>
       <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('cw.pay.rule')} />
-      <ProTable<PaymentBatch> rowKey="id" columns={columns} params={{ scopeId: campaignId, n: p?.payable }} request={batches.request} search={false}
+      <ProTable<PaymentBatch> rowKey="id" actionRef={table} columns={columns} params={{ scopeId: campaignId, n: p?.payable }} request={batches.request} search={false}
         pagination={{ defaultPageSize: 20, showTotal: showTotal(t, false) }} scroll={{ x: 1100 }} options={{ reload: true }}
         headerTitle={t('cw.pay.batches')} data-testid="batch-table" />
       <ModalForm<{ remark?: string; payer_account?: string }>
@@ -122,7 +135,10 @@ export default function PaymentBatchesPage() {
         onFinish={async (v) => {
           try {
             const b = await create.mutateAsync({ campaignId: campaignId ?? 0, body: { remark: v.remark || null, payer_account: v.payer_account || null } });
-            message.success(t('cw.pay.created', { no: b.batch_no, n: b.line_count, total: formatYuan(b.total_fen) }));
+            if (b.status === 'preparing') message.info(t('cw.pay.preparing', { no: b.batch_no }));
+            if (b.status === 'preparing' && b.job_id) follower.follow(b.job_id);
+            else message.success(t('cw.pay.created', { no: b.batch_no, n: b.line_count, total: formatYuan(b.total_fen) }));
+            void table.current?.reload();
             setCreating(false);
             return true;
           } catch (error) {

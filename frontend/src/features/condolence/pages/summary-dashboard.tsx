@@ -3,14 +3,13 @@
 // numbers in the table beside it.
 import { useMemo, useState } from 'react';
 import { PageContainer } from '@ant-design/pro-components';
-import { App, Button, Card, Col, DatePicker, Empty, Row, Space, Statistic, Table, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Empty, Row, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { EChart, type EChartOption } from '@/components/echart';
-import { downloadFromApi } from '@/lib/download';
 import { useT } from '@/locales';
-import { fileUrls, useCampaignSummary, useFestivalSummary } from '../api/workflow';
-import { explain } from '../components/workflow-errors';
+import { useCampaignSummary, useFestivalSummary } from '../api/workflow';
+import { ExportLink } from '../components/export-link';
 import { CampaignPicker } from '../components/workflow-campaign';
 import { useCampaignParam } from '../components/use-workflow-campaign';
 import { formatYuan } from '../components/workflow-money';
@@ -24,7 +23,6 @@ function pct(v: string | null | undefined): string {
 
 export default function SummaryDashboardPage() {
   const t = useT(workflowMessages);
-  const { message } = App.useApp();
   const { campaignId, campaign } = useCampaignParam();
   const summary = useCampaignSummary(campaignId);
   const [year, setYear] = useState<number>(campaign?.year ?? dayjs().year());
@@ -73,16 +71,6 @@ export default function SummaryDashboardPage() {
     ],
   }), [festivals.data, t, year]);
 
-  const report = async () => {
-    if (!campaignId) return;
-    try {
-      const r = await downloadFromApi(fileUrls.upwardReport(campaignId), {}, 'report.xlsx');
-      message.success(t('cw.visit.downloaded', { name: r.filename }));
-    } catch (error) {
-      message.error(explain(error));
-    }
-  };
-
   const festivalColumns: ColumnsType<FestivalSummary['by_festival'][number]> = [
     { title: t('cw.sum.festival'), dataIndex: 'label' },
     { title: t('cw.sum.campaigns'), dataIndex: 'campaigns', align: 'right', width: 64 },
@@ -95,7 +83,7 @@ export default function SummaryDashboardPage() {
 
   return (
     <PageContainer title={t('cw.sum.title')} content={t('cw.sum.subtitle')}
-      extra={<Space><CampaignPicker /><Button type="primary" onClick={() => void report()} disabled={!campaignId} data-testid="upward-report">{t('cw.sum.report')}</Button></Space>}>
+      extra={<Space><CampaignPicker />{campaignId ? <ExportLink button kind="report" subjectId={campaignId} label={t('cw.sum.report')} testId="upward-report" /> : <Button type="primary" disabled data-testid="upward-report">{t('cw.sum.report')}</Button>}</Space>}>
       {!s ? <Card loading={summary.isLoading}><Empty /></Card> : (
         <>
           <Row gutter={12} style={{ marginBottom: 12 }}>

@@ -21,12 +21,10 @@ import dayjs from 'dayjs';
 import { OrgTreeSelect } from '@/components/org-tree-select';
 import { RecordPanel } from '@/components/record-panels';
 import { Access, useAccess } from '@/lib/access';
-import { downloadFromApi } from '@/lib/download';
 import { reportFormError } from '@/lib/form-errors';
 import { showTotal, useProTableRequest } from '@/lib/pro-table';
 import { useT } from '@/locales';
 import {
-  fileUrls,
   listGroupLines,
   listVisits,
   useAssign,
@@ -39,6 +37,7 @@ import {
   useVisitGroups,
 } from '../api/workflow';
 import { explain } from '../components/workflow-errors';
+import { ExportLink } from '../components/export-link';
 import { CampaignPicker } from '../components/workflow-campaign';
 import { useCampaignParam } from '../components/use-workflow-campaign';
 import { formatYuan, yuanToFen } from '../components/workflow-money';
@@ -66,15 +65,6 @@ export default function VisitGroupsPage() {
   const deleteVisit = useDeleteVisit();
   const visits = useProTableRequest<Visit>(scoped(listVisits));
 
-  const download = async (g: VisitGroup) => {
-    try {
-      const r = await downloadFromApi(fileUrls.arrangement(g.id), {}, 'arrangement.xlsx');
-      message.success(t('cw.visit.downloaded', { name: r.filename }));
-    } catch (error) {
-      message.error(explain(error));
-    }
-  };
-
   const columns: ColumnsType<VisitGroup> = [
     { title: t('cw.visit.group'), dataIndex: 'name', width: 70, render: (v: string, g) => <a onClick={() => setViewing(g)} data-testid="group-name">{v}</a> },
     { title: t('cw.visit.leader'), dataIndex: 'leader', width: 130, ellipsis: true },
@@ -90,7 +80,7 @@ export default function VisitGroupsPage() {
         <Access can="condolence.manage">
           <Space size={8}>
             <a onClick={() => setAssigning(g)} data-testid="group-assign">{t('cw.visit.assign')}</a>
-            <a onClick={() => void download(g)} data-testid="group-arrangement">{t('cw.visit.arrangement')}</a>
+            <ExportLink kind="arrangement" subjectId={g.id} label={t('cw.visit.arrangement')} testId="group-arrangement" />
             <a onClick={() => { setEditing(g); form.setFieldsValue({ ...g, visit_time: g.visit_time ?? undefined, meeting_time: g.meeting_time ?? undefined,
               meeting_point: g.meeting_point ?? undefined, contact: g.contact ?? undefined, remark: g.remark ?? undefined }); }}>{t('cw.action.edit')}</a>
             <Popconfirm title={t('cw.visit.deleteConfirm')} onConfirm={() => void deleteGroup.mutateAsync({ id: g.id }).catch((e: unknown) => message.error(explain(e)))}>

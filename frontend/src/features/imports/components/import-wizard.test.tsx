@@ -28,7 +28,7 @@ const checked = batch({
 
 function job(id: number, status: string, percent: number | null) {
   return {
-    id, kind: 'orgs.import_employers_commit', queue: 'long', status, status_label: status, parent_id: null, started_by: 1,
+    id, kind: 'orgs.import_employers_commit', queue: 'long', status, status_label: status, parent_id: null, started_by: 1, started_by_name: null,
     progress_done: percent ?? 0, progress_total: percent === null ? null : 100, progress_percent: percent, counts: {}, result: null,
     error: null, error_detail: null, attempts: 1, retries: 0, max_retries: 0, recoveries: 0, cancel_requested: false,
     chunks_total: 0, chunks_done: 0, chunks_failed: 0, created_at: '2026-01-01T00:00:00Z', started_at: null, heartbeat_at: null, finished_at: null,

@@ -37,7 +37,7 @@ export function JobDetail({ jobId }: { jobId: number }) {
       <Descriptions column={1} size="small" bordered labelStyle={{ width: 132 }}>
         <Descriptions.Item label={t('jobs.col.id')}>{job.id}</Descriptions.Item>
         <Descriptions.Item label={t('jobs.col.startedBy')}>
-          <StartedBy id={job.started_by} names={names} />
+          <StartedBy id={job.started_by} name={job.started_by_name} names={names} />
         </Descriptions.Item>
         <Descriptions.Item label={t('jobs.col.createdAt')}>{when(job.created_at)}</Descriptions.Item>
         <Descriptions.Item label={t('jobs.col.startedAt')}>{when(job.started_at)}</Descriptions.Item>

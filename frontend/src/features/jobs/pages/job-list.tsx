@@ -119,7 +119,7 @@ export default function JobListPage() {
       dataIndex: 'started_by',
       hideInSearch: true,
       width: 70,
-      render: (_, row) => <StartedBy id={row.started_by} names={names} />,
+      render: (_, row) => <StartedBy id={row.started_by} name={row.started_by_name} names={names} />,
     },
     {
       title: t('jobs.filter.mine'),
