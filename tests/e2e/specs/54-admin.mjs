@@ -11,6 +11,17 @@ async function pickOrg(page, dialog, fieldLabel, search, optionText) {
   await option.click();
 }
 
+/** POST /auth/login through the page's request context, echoing the csrf cookie it holds now. */
+async function signIn(page, base, username, password) {
+  const cookies = await page.context().cookies(base);
+  let token = cookies.find((c) => c.name === 'csrf_token')?.value;
+  if (!token) token = (await (await page.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
+  return page.request.post(`${base}/api/v1/auth/login`, {
+    data: { username, password },
+    headers: { 'X-CSRF-Token': token },
+  });
+}
+
 const okButton = /确\s*定|OK/;
 
 export const tests = [
@@ -88,8 +99,10 @@ export const tests = [
       try {
         const page2 = await other.newPage();
         await page2.goto(`${base}/login`);
-        const csrf = (await (await page2.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
-        const before = await page2.request.post(`${base}/api/v1/auth/login`, { data: { username, password }, headers: { 'X-CSRF-Token': csrf } });
+        // The login page's own first requests may still be setting a csrf cookie: wait for them, then
+        // echo whatever cookie the context holds (what the SPA does), not a token read earlier.
+        await page2.waitForLoadState('networkidle');
+        const before = await signIn(page2, base, username, password);
         assert.equal(before.status(), 200, 'the new user can sign in');
 
         const row = page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: username });
@@ -103,8 +116,7 @@ export const tests = [
         assert.equal(after[0].is_active, false);
 
         await page2.context().clearCookies();
-        const csrf2 = (await (await page2.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
-        const denied = await page2.request.post(`${base}/api/v1/auth/login`, { data: { username, password }, headers: { 'X-CSRF-Token': csrf2 } });
+        const denied = await signIn(page2, base, username, password);
         assert.notEqual(denied.status(), 200, 'a disabled user cannot sign in');
       } finally {
         await other.close();

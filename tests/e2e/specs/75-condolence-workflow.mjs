@@ -44,6 +44,8 @@ async function activate(newContext, base, username) {
   const ctx = await newContext();
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
+  // Let the login page's own requests settle first: one of them may still set a new csrf cookie.
+  await page.waitForLoadState('networkidle');
   await page.request.get(`${base}/api/v1/auth/csrf`);
   const csrf = (await ctx.cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
   const login1 = await page.request.post(`${base}/api/v1/auth/login`, { data: { username, password: PASSWORD }, headers: { 'X-CSRF-Token': csrf } });
