@@ -3,7 +3,7 @@ time whatever time zone the server runs in (a UTC server would refuse today's da
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -11,3 +11,8 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 def today() -> date:
     return datetime.now(CHINA_TZ).date()
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of `day` in Beijing time (for "uploaded on or after" filters on timestamps)."""
+    return datetime.combine(day, time.min, tzinfo=CHINA_TZ)

@@ -2337,10 +2337,20 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 记录类型；可单独使用（该类型的全部记录） */
                     subject_type?: string;
+                    /** @description 记录编号（须同时提供记录类型） */
                     subject_id?: number;
                     status?: "pending_upload" | "verifying" | "verified" | "rejected" | "tampered";
                     include_deleted?: boolean;
+                    /** @description 文件名包含的文字 */
+                    q?: string;
+                    /** @description 上传人姓名包含的文字 */
+                    uploader?: string;
+                    /** @description 上传日期起（含，北京时间） */
+                    uploaded_from?: string;
+                    /** @description 上传日期止（含，北京时间） */
+                    uploaded_to?: string;
                     page?: number;
                     page_size?: number;
                 };

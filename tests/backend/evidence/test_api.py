@@ -4,7 +4,9 @@ record type and org scope, other tenants, deletion (marks only), and the states 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,7 +149,9 @@ def test_options_and_query_validation(login_as):
     opts = c.get("/api/v1/evidence/options").get_json()
     assert {"org", "employer", "member", "cadre"} <= {s["code"] for s in opts["subject_types"]}
     assert "image/jpeg" in {t["mime"] for t in opts["allowed_types"]} and opts["max_file_bytes"] > 0
-    assert c.get("/api/v1/evidence?subject_type=member").status_code == 422  # needs subject_id too
+    assert c.get("/api/v1/evidence?subject_id=1").status_code == 422  # a record number needs its type
+    assert c.get("/api/v1/evidence?subject_type=nothing").status_code == 422
+    assert c.get("/api/v1/evidence?uploaded_from=2026-02-01&uploaded_to=2026-01-01").status_code == 422
     assert c.get("/api/v1/evidence?status=lost").status_code == 422
     assert c.get("/api/v1/evidence/bundles?subject_id=1").status_code == 422
     platform = login_as("platform_admin", tenant=None)
@@ -174,3 +178,33 @@ def test_stale_announcements_expire(login_as):
         assert expire_stale_uploads(older_than_s=0) >= 1
     got = c.get(f"/api/v1/evidence/{item['id']}").get_json()
     assert got["status"] == "rejected" and "过期" in got["status_reason"]
+
+
+def test_archive_filters_by_type_file_name_uploader_and_day(login_as):
+    admin = login_as("federation_admin")
+    member = _member(admin)
+    org = ("org", _first(admin, "/api/v1/orgs?page_size=1")["id"])
+    photo = announce(admin, member, JPEG, "入户走访_王某.jpg", "image/jpeg").get_json()
+    form = announce(admin, org, PDF, "慰问签收单_100%.pdf", None).get_json()
+    me = admin.get("/api/v1/me").get_json()["user"]["display_name"]
+
+    def ids(query: str, client: Any = admin) -> set[int]:
+        resp = client.get(f"/api/v1/evidence?page_size=100&{query}")
+        assert resp.status_code == 200, resp.get_json()
+        return {i["id"] for i in resp.get_json()}
+
+    assert photo["id"] in ids("subject_type=member") and form["id"] not in ids("subject_type=member")
+    assert form["id"] in ids("subject_type=org") and photo["id"] not in ids("subject_type=org")
+    assert ids("q=走访") >= {photo["id"]} and form["id"] not in ids("q=走访")
+    assert form["id"] in ids("q=100%25") and photo["id"] not in ids("q=_1")  # % and _ are literal
+    assert {photo["id"], form["id"]} <= ids(f"uploader={me[:2]}")
+    assert not ids("uploader=没有这个人") & {photo["id"], form["id"]}
+    today = datetime.fromisoformat(photo["created_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert {photo["id"], form["id"]} <= ids(f"uploaded_from={today}&uploaded_to={today}")
+    assert not ids("uploaded_to=2000-01-01") & {photo["id"], form["id"]}
+    # a type the user may not read is refused, not silently empty
+    assert login_as("auditor").get("/api/v1/evidence?subject_type=member").status_code == 403
+    # the other county sees none of it, whatever the filter
+    other = login_as("federation_admin", tenant=1)
+    assert not ids("subject_type=member&q=走访", other) & {photo["id"]}
+    assert not ids(f"uploaded_from={today}", other) & {photo["id"], form["id"]}

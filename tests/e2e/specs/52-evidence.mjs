@@ -83,6 +83,15 @@ export const tests = [
       await waitForTableRows(page);
       await page.getByTestId('archive-filename').getByText(name, { exact: true }).first().waitFor();
       await shot('30-evidence-archive');
+      // Filtered by file name (what the server answers: every row holds the text).
+      const part = name.slice(0, Math.max(4, name.length - 4));
+      const listed = page.waitForResponse((r) => r.url().includes('/api/v1/evidence?') && r.url().includes('q='));
+      await page.getByPlaceholder('文件名包含的文字').fill(part);
+      await page.getByRole('button', { name: /查\s*询/ }).click();
+      const filtered = await (await listed).json();
+      assert.ok(filtered.length >= 1, 'the file is found by part of its name');
+      assert.ok(filtered.every((i) => i.filename.includes(part)), 'only files whose name holds the text');
+      await page.getByTestId('archive-filename').getByText(name, { exact: true }).first().waitFor();
     },
   },
 ];

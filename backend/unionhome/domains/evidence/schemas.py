@@ -70,16 +70,21 @@ class EvidenceCreateSchema(BaseSchema):
 
 
 class EvidenceQueryArgsSchema(BaseSchema):
-    subject_type = F.String(validate=SUBJECT_TYPE)
-    subject_id = Id()
+    subject_type = F.String(validate=SUBJECT_TYPE, metadata={"description": "记录类型；可单独使用（该类型的全部记录）"})
+    subject_id = Id(metadata={"description": "记录编号（须同时提供记录类型）"})
     status = F.String(validate=choice(ITEM_STATUSES, "状态"))
     include_deleted = F.Boolean(load_default=False)
+    q = Str(max_length=100, metadata={"description": "文件名包含的文字"})
+    uploader = Str(max_length=60, metadata={"description": "上传人姓名包含的文字"})
+    uploaded_from = F.Date(metadata={"description": "上传日期起（含，北京时间）"})
+    uploaded_to = F.Date(metadata={"description": "上传日期止（含，北京时间）"})
 
     @ma.validates_schema
     def _subject_pair(self, data: dict, **kwargs: object) -> None:
-        if ("subject_type" in data) != ("subject_id" in data):
-            raise ma.ValidationError("记录类型与记录编号须同时提供", "subject_id" if "subject_type" in data else
-                                     "subject_type")
+        if "subject_id" in data and "subject_type" not in data:
+            raise ma.ValidationError("按记录编号查询时须同时选择记录类型", "subject_type")
+        if data.get("uploaded_from") and data.get("uploaded_to") and data["uploaded_from"] > data["uploaded_to"]:
+            raise ma.ValidationError("上传日期的起始日不能晚于截止日", "uploaded_to")
 
 
 class DownloadArgsSchema(BaseSchema):

@@ -10,8 +10,9 @@ from flask import current_app
 from sqlalchemy import Select
 
 from ....core import audit
+from ....core.clock import day_start
 from ....core.db import transaction
-from ....core.errors import Conflict, InvalidState, ValidationFailed
+from ....core.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from ....core.jobs import LONG, start_job
 from ....core.security import RequestContext
 from ....core.storage import PresignedUpload, get_storage, object_key
@@ -29,7 +30,7 @@ from ..filetypes import (
 )
 from ..models import PENDING_UPLOAD, TAMPERED, VERIFIED, VERIFYING, EvidenceItem
 from ..repository import EvidenceRepository
-from ..subjects import all_types, resolve
+from ..subjects import all_types, get_type, resolve
 from .common import load_item
 
 VERIFY_TIMEOUT_S = 900
@@ -138,15 +139,28 @@ def request_reverify(ctx: RequestContext, item: EvidenceItem) -> EvidenceItem:
 
 def list_stmt(ctx: RequestContext, args: dict[str, Any]) -> Select[Any]:
     repo = EvidenceRepository()
-    if args.get("subject_type") is not None:
+    if args.get("subject_id") is not None:
         resolve(ctx, args["subject_type"], args["subject_id"])
         stmt = repo.for_subject(args["subject_type"], args["subject_id"])
+    elif args.get("subject_type") is not None:
+        st = get_type(args["subject_type"])
+        if not ctx.can(st.read_permission):
+            raise PermissionDenied(f"没有查看{st.label}的权限")
+        stmt = repo.visible(ctx, [st])
     else:
         stmt = repo.visible(ctx, all_types())
     if not args.get("include_deleted"):
         stmt = stmt.where(EvidenceItem.deleted_at.is_(None))
     if args.get("status"):
         stmt = stmt.where(EvidenceItem.status == args["status"])
+    if args.get("q"):
+        stmt = stmt.where(EvidenceItem.filename.icontains(args["q"], autoescape=True))
+    if args.get("uploader"):
+        stmt = stmt.where(EvidenceItem.uploader_name.icontains(args["uploader"], autoescape=True))
+    if args.get("uploaded_from"):
+        stmt = stmt.where(EvidenceItem.created_at >= day_start(args["uploaded_from"]))
+    if args.get("uploaded_to"):
+        stmt = stmt.where(EvidenceItem.created_at < day_start(args["uploaded_to"] + timedelta(days=1)))
     return stmt.order_by(EvidenceItem.id.desc())
 
 

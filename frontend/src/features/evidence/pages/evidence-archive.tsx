@@ -1,5 +1,5 @@
 // 证据档案: every evidence file of the records the user may read (server-side paging, newest first),
-// filtered by status and by record; download of verified originals; a record's zip with its job's
+// filtered by status, record (type alone or type + number), file name, uploader and upload day; download of verified originals; a record's zip with its job's
 // progress; and the list of zips requested so far.
 import { useState } from 'react';
 import { DownloadOutlined, FileZipOutlined } from '@ant-design/icons';
@@ -13,7 +13,7 @@ import { useT } from '@/locales';
 import { downloadBundle, downloadEvidence, listBundles, listEvidence, useEvidenceOptions, useRequestBundle } from '../api/evidence';
 import { BundleModal } from '../components/bundle-modal';
 import { EvidenceStatus } from '../components/evidence-status';
-import { formatBytes, formatTime } from '../format';
+import { archiveQuery, formatBytes, formatTime } from '../format';
 import { evidenceMessages, type EvidenceMessageKey } from '../locales';
 import type { Bundle, BundleQuery, Evidence, EvidenceQuery } from '../types';
 
@@ -34,11 +34,12 @@ function FilesTab() {
   const requestBundle = useRequestBundle();
   const [bundle, setBundle] = useState<{ id: number; subject: string } | null>(null);
   const { request, estimated } = useProTableRequest<Evidence, EvidenceQuery>((args) => listEvidence(args), {
-    transform: (filters) => ({ ...filters, include_deleted: filters.include_deleted ? true : undefined }),
+    transform: archiveQuery,
   });
   const subjectTypes = options.data?.subject_types ?? [];
 
   const columns: ProColumns<Evidence>[] = [
+    { title: t('evidence.col.file'), dataIndex: 'q', hideInTable: true, fieldProps: { placeholder: t('evidence.archive.fileHint') } },
     {
       title: t('evidence.col.file'),
       dataIndex: 'filename',
@@ -93,6 +94,8 @@ function FilesTab() {
     },
     { title: t('evidence.archive.includeDeleted'), dataIndex: 'include_deleted', valueType: 'switch', hideInTable: true },
     { title: t('evidence.col.size'), dataIndex: 'declared_size', hideInSearch: true, width: 80, align: 'right', render: (_, row) => formatBytes(row.declared_size) },
+    { title: t('evidence.col.uploader'), dataIndex: 'uploader', hideInTable: true },
+    { title: t('evidence.col.uploadedAt'), dataIndex: 'uploaded', valueType: 'dateRange', hideInTable: true },
     { title: t('evidence.col.uploader'), dataIndex: 'uploader_name', hideInSearch: true, width: 100, ellipsis: true },
     { title: t('evidence.col.uploadedAt'), dataIndex: 'created_at', hideInSearch: true, width: 140, render: (_, row) => formatTime(row.created_at) },
     {
