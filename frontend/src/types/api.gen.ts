@@ -7375,6 +7375,8 @@ export interface components {
             default_org_id: number | null;
             annotated_url: string | null;
             created_by: number | null;
+            /** @description 上传人（显示名） */
+            created_by_name: string | null;
             dry_run_job_id: number | null;
             commit_job_id: number | null;
             /** Format: date-time */

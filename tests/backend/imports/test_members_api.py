@@ -50,6 +50,10 @@ def test_dry_run_then_commit_then_reimport_changes_nothing(login_as, tmp_path, p
     assert batch["header_row"] == 2 and batch["columns"]["id_number"] == "身份证号码"
     assert batch["ignored_columns"] == ["序号"] and batch["annotated_url"] is None
     assert _counts(tid) == (before[0], before[1] + 1)  # the dry run wrote no member (only the upload's audit row)
+    me = c.get("/api/v1/me").get_json()["user"]
+    assert batch["created_by"] == me["id"] and batch["created_by_name"] == me["display_name"]
+    listed = next(b for b in c.get("/api/v1/imports").get_json() if b["id"] == batch["id"])
+    assert listed["created_by_name"] == me["display_name"]  # the list names who uploaded, not only an id
 
     resp = c.post(f"/api/v1/imports/{batch['id']}/commit", json={})
     assert resp.status_code == 202, resp.get_json()

@@ -15,6 +15,7 @@ from ...core.jobs import Dispatch, dispatch
 from ...core.redis import get_redis
 from ...core.security import RequestContext
 from ...extensions import db
+from ..auth.names import display_names
 from . import repository as repo
 from .models import CANCELLED, FINAL_STATUSES, QUEUED, STATUS_LABELS, Job
 
@@ -98,24 +99,14 @@ def _after_cancel(tokens: list[str], dispatches: list[Dispatch]) -> None:
     dispatch(dispatches)
 
 
-def user_names(ids: set[int]) -> dict[int, str]:
-    """Display names of the users who started jobs (those row-level security lets this tenant see)."""
-    from ..auth.models import User
-
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return {int(i): n for i, n in db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
-
-
 def job_views(ctx: RequestContext, jobs: list[Job]) -> list[dict[str, Any]]:
-    names = user_names({j.started_by for j in jobs if j.started_by is not None})
+    names = display_names(j.started_by for j in jobs)
     return [job_view(ctx, j, names) for j in jobs]
 
 
 def job_view(ctx: RequestContext, job: Job, names: dict[int, str] | None = None) -> dict[str, Any]:
     if names is None:
-        names = user_names({job.started_by} if job.started_by is not None else set())
+        names = display_names([job.started_by])
     data = {c: getattr(job, c) for c in (
         "id", "kind", "queue", "status", "parent_id", "started_by", "progress_done", "progress_total", "counts",
         "result", "error", "attempts", "retries", "max_retries", "recoveries", "chunks_total", "chunks_done",

@@ -30,6 +30,7 @@ function batch(overrides: Partial<ImportBatch> = {}): ImportBatch {
     default_org_id: null,
     annotated_url: null,
     created_by: 1,
+    created_by_name: null,
     dry_run_job_id: 5,
     commit_job_id: null,
     created_at: '2026-01-01T00:00:00Z',

@@ -55,6 +55,7 @@ class ImportSchema(BaseSchema):
     default_org_id = Id(allow_none=True)
     annotated_url = F.String(allow_none=True)
     created_by = Id(allow_none=True)
+    created_by_name = F.String(allow_none=True, metadata={"description": "上传人（显示名）"})
     dry_run_job_id = Id(allow_none=True)
     commit_job_id = Id(allow_none=True)
     created_at = F.DateTime()

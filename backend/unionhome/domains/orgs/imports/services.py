@@ -17,6 +17,7 @@ from ....core.errors import InvalidState, NotFound, PermissionDenied, Validation
 from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id
 from ....extensions import db
+from ...auth.names import display_names
 from ..services.common import org_field_in_scope
 from ..services.members import MEMBER_ORG_TYPES
 from . import engine, files, jobs
@@ -127,12 +128,20 @@ def annotated_file(ctx: RequestContext, batch: ImportBatch) -> tuple[Iterator[by
     return files.stream(batch.annotated_key), f"{stem}-错误标注.xlsx", files.size(batch.annotated_key)
 
 
-def view(batch: ImportBatch) -> dict[str, Any]:
+def views(batches: list[ImportBatch]) -> list[dict[str, Any]]:
+    names = display_names(b.created_by for b in batches)
+    return [view(b, names) for b in batches]
+
+
+def view(batch: ImportBatch, names: dict[int, str] | None = None) -> dict[str, Any]:
+    if names is None:
+        names = display_names([batch.created_by])
     data = {k: getattr(batch, k) for k in (
         "id", "kind", "mode", "status", "filename", "file_size", "sheet_name", "header_row", "columns",
         "ignored_columns", "total_rows", "valid_rows", "error_rows", "created_count", "updated_count",
         "unchanged_count", "error_code", "error_message", "notice", "default_org_id", "created_by",
         "dry_run_job_id", "commit_job_id", "created_at", "updated_at", "validated_at", "committed_at")}
+    data["created_by_name"] = names.get(batch.created_by) if batch.created_by is not None else None
     data["kind_label"] = IMPORT_KINDS.get(batch.kind)
     data["mode_label"] = IMPORT_MODES.get(batch.mode)
     data["status_label"] = IMPORT_STATUSES.get(batch.status)

@@ -31,7 +31,7 @@ class Imports(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Imports of the user (tenant-wide users: all imports of kinds they may write), newest first."""
-        return [svc.view(b) for b in paginate(svc.list_stmt(current_ctx(), args), pagination_parameters)]
+        return svc.views(list(paginate(svc.list_stmt(current_ctx(), args), pagination_parameters)))
 
     @login_required
     @blp.arguments(ImportCreateSchema, location="form")

@@ -14,7 +14,7 @@ function batch(overrides: Partial<ImportBatch>): ImportBatch {
     id: 5, kind: 'employers', kind_label: '单位', mode: 'all_or_nothing', mode_label: '', status: 'pending', status_label: '',
     filename: '单位.xlsx', file_size: 100, sheet_name: null, header_row: null, columns: null, ignored_columns: null,
     total_rows: 0, valid_rows: 0, error_rows: 0, created_count: 0, updated_count: 0, unchanged_count: 0, first_errors: [],
-    error_code: null, error_message: null, notice: null, default_org_id: null, annotated_url: null, created_by: 1,
+    error_code: null, error_message: null, notice: null, default_org_id: null, annotated_url: null, created_by: 1, created_by_name: null,
     dry_run_job_id: 11, commit_job_id: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
     validated_at: null, committed_at: null, progress: { step: null, step_label: null, done: null, total: null }, ...overrides,
   };

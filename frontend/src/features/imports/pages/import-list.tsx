@@ -90,8 +90,12 @@ export default function ImportListPage() {
       title: t('imports.col.createdBy'),
       dataIndex: 'created_by',
       hideInSearch: true,
-      width: 70,
-      render: (_, row) => (row.created_by === me ? t('imports.me') : row.created_by ? t('imports.user', { id: row.created_by }) : '—'),
+      width: 90,
+      ellipsis: true,
+      render: (_, row) =>
+        row.created_by === me
+          ? t('imports.me')
+          : (row.created_by_name ?? (row.created_by ? t('imports.user', { id: row.created_by }) : '—')),
     },
     { title: t('imports.col.createdAt'), dataIndex: 'created_at', hideInSearch: true, width: 140, render: (_, row) => when(row.created_at) },
     {
