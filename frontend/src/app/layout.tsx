@@ -13,6 +13,7 @@ import { paths } from '@/config/paths';
 import { buildAccess, type Me, roleLabel, useMe } from '@/lib/access';
 import { type TFunction, useLocale, useT } from '@/locales';
 import { AccountMenu } from '@/features/auth/components/account-menu';
+import { ReviewsDueBadge } from '@/features/hardship/components/reviews-due-badge';
 import { RunningJobsIndicator } from '@/features/jobs/components/running-jobs-indicator';
 import { TenantSwitcher } from '@/features/tenants/components/tenant-switcher';
 import { appRoutes, findRoute, menuFromRoutes } from './routes';
@@ -88,7 +89,17 @@ export function AppLayout() {
       breadcrumbRender={false}
       location={{ pathname: location.pathname }}
       route={{ path: '/', routes: menuData }}
-      menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
+      menuItemRender={(item, dom) => {
+        if (!item.path) return dom;
+        if (item.path === paths.hardshipReviews) {
+          return (
+            <Link to={item.path}>
+              <ReviewsDueBadge enabled={!!me.tenant && access.can('hardship.read')}>{dom}</ReviewsDueBadge>
+            </Link>
+          );
+        }
+        return <Link to={item.path}>{dom}</Link>;
+      }}
       onMenuHeaderClick={() => void navigate(paths.home)}
       token={{ header: { heightLayoutHeader: 56 } }}
       actionsRender={() => [

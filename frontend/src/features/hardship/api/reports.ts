@@ -26,10 +26,11 @@ export function listReviewsDue(query: ReviewsDueQuery & { page?: number; page_si
   return getPage<Household>('/hardship/reviews-due', { ...query });
 }
 
-export function useReviewsDueSummary(query: ReviewsDueQuery = {}) {
+export function useReviewsDueSummary(query: ReviewsDueQuery = {}, options: { enabled?: boolean; refetchInterval?: number } = {}) {
   return useQuery({
     queryKey: [...hardshipKeys.all, 'reviews-due', 'summary', query],
     queryFn: async () => (await apiClient.get<ReviewsDueSummary>('/hardship/reviews-due/summary', { params: query })).data,
+    ...options,
   });
 }
 
