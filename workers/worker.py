@@ -287,6 +287,16 @@ class UnionHomeWorker(Worker):
                 db.session.remove()
 
 
+def preload() -> None:
+    """Work every job's child process would repeat, done once here before the forks (they inherit it)."""
+    from unionhome.core.clock import today
+    from unionhome.core.storage import preload_client_model
+    from unionhome.domains.condolence.roster import checks
+
+    preload_client_model()
+    checks.preload(today())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m workers.worker", description="UnionHome RQ worker")
     parser.add_argument("--queues", default=",".join(WORKER_QUEUES),
@@ -312,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
             log.exception("reaper failed at start")
         db.session.remove()
         db.engine.dispose()
+        preload()
     UnionHomeWorker.flask_app = app
     worker = UnionHomeWorker(queues, connection=redis, name=args.name)
     worker.work(burst=args.burst, with_scheduler=not args.no_scheduler)

@@ -447,6 +447,14 @@ class RangeReader(io.RawIOBase):
         return len(data)
 
 
+def preload_client_model() -> None:
+    """Load boto3's S3 service model into this process's default session (no request is made). Called by
+    a worker before it forks a work horse per job: each child then builds its client in ~10 ms instead
+    of ~130 ms (boto3 reads and parses the model's JSON on a session's first client)."""
+    boto3.client("s3", endpoint_url="http://127.0.0.1:9", region_name="us-east-1", aws_access_key_id="preload",
+                 aws_secret_access_key="preload")
+
+
 def get_storage() -> Storage:
     """The app's Storage (one per process: boto3 connection pools must not cross a fork)."""
     ext = current_app.extensions.setdefault("uh_storage", {})

@@ -33,7 +33,7 @@ from ....extensions import db
 from ...hardship.models import CATEGORIES as HARDSHIP_CATEGORIES
 from ...hardship.models import HardshipPolicy
 from ..models import CondolenceBatch, CondolenceCampaign, CondolenceCategory
-from ..repository import township_of
+from ..repository import township_ids_of
 from . import checks, local, parse, repository
 from .rules import effective_rules
 
@@ -107,6 +107,7 @@ class BatchReader:
         self.timings: dict[str, float] = {}
         self._ahead: dict[int, Future[Path]] = {}
         self._plan: list[tuple[int, str]] = []
+        self._townships: dict[int, int | None] = {}  # org → its township union (looked up per plan)
         self._pool: ThreadPoolExecutor | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
@@ -116,10 +117,11 @@ class BatchReader:
 
     def plan(self, batch_ids: list[int]) -> BatchReader:
         """The batches this reader will read, in order: their workbooks are fetched one ahead."""
-        rows = db.session.execute(select(CondolenceBatch.id, CondolenceBatch.storage_key).where(
+        rows = db.session.execute(select(CondolenceBatch.id, CondolenceBatch.storage_key, CondolenceBatch.org_id).where(
             CondolenceBatch.tenant_id == self.tenant_id, CondolenceBatch.id.in_(batch_ids))).all()
-        keys = {int(i): k for i, k in rows if k}
+        keys = {int(i): k for i, k, _ in rows if k}
         self._plan = [(b, keys[b]) for b in batch_ids if b in keys]
+        self._townships.update(township_ids_of({int(o) for _, _, o in rows}))
         if len(self._plan) > 1:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-fetch")
             self._tmp = tempfile.TemporaryDirectory(prefix="uh-roster-ahead-")
@@ -172,7 +174,9 @@ class BatchReader:
         repository.clear_lines(db.session, self.tenant_id, [batch_id])
         result = parse.ReadResult()
         builder = parse.RowBuilder(self.crypto, self.categories, self.today)
-        township = township_of(batch.org_id)
+        if batch.org_id not in self._townships:
+            self._townships.update(township_ids_of({batch.org_id}))
+        township = self._townships[batch.org_id]
         try:
             with tempfile.TemporaryDirectory(prefix="uh-roster-") as tmp:
                 path = Path(tmp) / "nominations"
@@ -282,6 +286,7 @@ def judge_campaign(tenant_id: int, campaign_id: int, *, actor: Any = None) -> di
             WHERE l.tenant_id = :tid AND l.campaign_id = :cid AND b.tenant_id = l.tenant_id AND b.id = l.batch_id
               AND b.status = 'failed' AND l.check_status = 'pending'"""), {"tid": tenant_id, "cid": campaign_id})
         return {"campaign_id": campaign_id, "status": "frozen"}
+    repository.refresh_line_statistics(db.engine)
     rules = effective_rules(campaign.rules)
     ref = reference_date(campaign)
     summary = repository.judge(db.session, tenant_id, campaign, categories_of(campaign_id), rules=rules,
