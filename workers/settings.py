@@ -10,7 +10,8 @@ from unionhome.core.jobs import QUEUES
 
 WORKER_QUEUES = [q for q in os.environ.get("WORKER_QUEUES", ",".join(QUEUES)).split(",") if q]
 HEARTBEAT_MAX_AGE_S = 60
-# How long an idle worker blocks on its known queues before it looks for new tenant sub-queues.
-DISCOVERY_INTERVAL_S = 2
+# How long an idle worker blocks on its known queues before it looks for new tenant sub-queues: the
+# longest a county's first job waits for an idle worker (a look is one SMEMBERS; 1 s is the BLPOP minimum).
+DISCOVERY_INTERVAL_S = 1
 # The worker's main process checks on the running job this often (RQ heartbeats, hard kill).
 JOB_MONITORING_INTERVAL_S = 5
