@@ -103,16 +103,16 @@ _PLATFORM_PERMISSIONS = frozenset({"tenants.manage", "tenants.switch"})
 # ---------------------------------------------------------------------------------------------
 # CSRF: double submit. The server sets a readable `csrf_token` cookie; unsafe requests echo it in
 # the X-CSRF-Token header. A cross-site page can make the browser send the cookie but cannot read it.
+# The token is minted only by GET /auth/csrf (when the client has none) and by login: were every
+# cookie-less answer to mint one, a client's first requests in parallel would each set a different
+# cookie, and the token it read from /auth/csrf could be replaced before it used it (a 403).
 
 
 def ensure_csrf_cookie(response: Any) -> Any:
-    name = current_app.config["CSRF_COOKIE_NAME"]
     token = getattr(g, "uh_new_csrf", None)
-    if token is None and not request.cookies.get(name):
-        token = new_csrf_token()
     if token is not None:
         response.set_cookie(
-            name, token, httponly=False, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+            current_app.config["CSRF_COOKIE_NAME"], token, httponly=False, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
             path="/",
         )
     return response

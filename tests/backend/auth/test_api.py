@@ -159,3 +159,22 @@ def test_audit_log_is_per_tenant_and_needs_permission(login_as):
     b = login_as("federation_admin", tenant=1)
     assert b.get(f"/api/v1/audit-log?entity_type=member&entity_id={member['id']}").get_json() == []
     assert login_as("org_staff").get("/api/v1/audit-log").status_code == 403
+
+
+def test_only_the_csrf_endpoint_and_login_mint_the_token(app, logins):
+    # A client's first requests, sent before it has a cookie, must not each set a different token
+    # (the one it read from GET /auth/csrf would be replaced: a 403 on its next POST).
+    http = app.test_client()
+    assert not [c for c in http.get("/api/v1/me").headers.getlist("Set-Cookie") if c.startswith("csrf_token=")]
+    assert not [c for c in http.get("/api/v1/healthz").headers.getlist("Set-Cookie") if c.startswith("csrf_token=")]
+    token = http.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    assert http.get_cookie("csrf_token").value == token
+    http.get("/api/v1/me")  # another cookie-less-looking request changes nothing now
+    assert http.get_cookie("csrf_token").value == token
+    again = http.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    assert again == token  # the client's token is kept, not re-minted
+    item = logins.find(0, "federation_admin")
+    resp = http.post("/api/v1/auth/login", json={"username": item["username"], "password": item["password"]},
+                     headers={"X-CSRF-Token": token})
+    assert resp.status_code == 200
+    assert http.get_cookie("csrf_token").value != token  # a fresh token after login
