@@ -71,7 +71,7 @@ from .definition import ImportDefinition
 from .employers import EmployerImport
 from .members import MemberImport
 from .models import ImportBatch
-from .repository import Staging
+from .repository import SHARED_STAGING_TABLES, Staging
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,13 @@ def run_slice(tenant_id: int, import_id: int, phase: str, slicer: Slicer,
             db.session.rollback()
             return summary(batch)
         return _Phase(batch, phase, slicer, state, limits).run()
+
+
+def staging_tables() -> tuple[str, ...]:
+    """Every table an import stages into: each registered kind's, then the shared ones (the periodic
+    clean-up empties them all, so a new kind cannot be forgotten there)."""
+    own = dict.fromkeys(d.staging_table for d in DEFINITIONS.values())
+    return (*own, *SHARED_STAGING_TABLES)
 
 
 def _definition_class(batch: ImportBatch) -> type[ImportDefinition]:

@@ -114,7 +114,7 @@ def cleanup_imports(tenant_id: None = None, *, grace_s: int = 300) -> dict[str, 
     db.session.commit()
     deleted = 0
     while True:
-        n = sql.delete_abandoned_staging(db.session())
+        n = sql.delete_abandoned_staging(db.session(), engine.staging_tables())
         db.session.commit()
         deleted += n
         if not n:

@@ -183,7 +183,7 @@ class Staging:
 
 
 RUNNING_STATUSES = ("pending", "validating", "committing")
-STAGING_TABLES = ("import_member_rows", "import_employer_rows", "import_hardship_rows", ISSUES, PARTS)
+SHARED_STAGING_TABLES = (ISSUES, PARTS)  # besides each import kind's own (`ImportDefinition.staging_table`)
 
 
 def close_abandoned_batches(session: Session, grace_s: int) -> list[tuple[int, int, str, str]]:
@@ -209,11 +209,12 @@ def close_abandoned_batches(session: Session, grace_s: int) -> list[tuple[int, i
     return [(int(t), int(b), str(s), str(r)) for t, b, s, r in rows]
 
 
-def delete_abandoned_staging(session: Session, limit: int = 200_000) -> int:
+def delete_abandoned_staging(session: Session, tables: Iterable[str], limit: int = 200_000) -> int:
     """Housekeeping (system context): delete up to ``limit`` staged rows, problems and pieces per table
-    of batches that are not running (ended, or gone). Returns the rows deleted."""
+    (``tables``: the kinds' staging tables and `SHARED_STAGING_TABLES`) of batches that are not running
+    (ended, or gone). Returns the rows deleted."""
     deleted = 0
-    for table in STAGING_TABLES:
+    for table in tables:
         deleted += int(session.execute(text(f"""
             DELETE FROM {table} s WHERE s.ctid = ANY (ARRAY(
                 SELECT s2.ctid FROM {table} s2
