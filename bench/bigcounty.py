@@ -24,6 +24,7 @@ from unionhome.demo.profiles import XINXIANG
 from unionhome.demo.records import County
 
 from .env import BenchEnv
+from .pgcopy import copy_rows, reserve_ids
 
 CODE, SEED, PROVINCE, CITY = "xinxiang", 410721, "河南省", "新乡市"
 
@@ -65,22 +66,6 @@ def _insert_users(tid: int, county: County, org_ids: dict[str, int]) -> None:
     db.session.flush()
 
 
-def _reserve(cur: Any, table: str, n: int) -> list[int]:
-    if n == 0:
-        return []
-    cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", (n,))
-    return [r[0] for r in cur.fetchall()]
-
-
-def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]] | list[Any]) -> int:
-    n = 0
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-        for row in rows:
-            cp.write_row(row)
-            n += 1
-    return n
-
-
 def load_big_county(env: BenchEnv, *, members: int = 1_000_000, employers: int = 20_000,
                     log: Any = print) -> LoadedCounty:
     from unionhome.core.db import transaction
@@ -112,10 +97,10 @@ def load_big_county(env: BenchEnv, *, members: int = 1_000_000, employers: int =
         # Foreign keys are checked once, set-based, after the load (verify_references) instead of by a
         # trigger per row, which would make COPY ~10x slower. Superuser, this session only.
         cur.execute("SET session_replication_role = replica")
-        org_ids = dict(zip((o.key for o in county.orgs), _reserve(cur, "orgs", len(county.orgs)), strict=True))
-        emp_ids = dict(zip((e.key for e in county.employers), _reserve(cur, "employers", len(county.employers)),
+        org_ids = dict(zip((o.key for o in county.orgs), reserve_ids(cur, "orgs", len(county.orgs)), strict=True))
+        emp_ids = dict(zip((e.key for e in county.employers), reserve_ids(cur, "employers", len(county.employers)),
                            strict=True))
-        mem_ids = _reserve(cur, "members", len(county.members))
+        mem_ids = reserve_ids(cur, "members", len(county.members))
         paths: dict[str, str] = {}
         org_rows = []
         for o in county.orgs:
@@ -124,15 +109,15 @@ def load_big_county(env: BenchEnv, *, members: int = 1_000_000, employers: int =
                              paths[o.key].count("/") - 2, o.name, o.org_type, o.approval_number, o.approval_date,
                              o.founded_date, o.reelection_due, o.office_address, o.office_phone, o.project_name,
                              True, 1))
-        _copy(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "approval_number",
-                            "approval_date", "founded_date", "reelection_due_date", "office_address",
-                            "office_phone", "project_name", "is_active", "version"), org_rows)
-        _copy(cur, "employers", ("tenant_id", "id", "name", "credit_code", "ownership_type", "sector", "staff_count",
-                                 "women_count", "migrant_count", "address", "legal_representative",
-                                 "township_org_id", "union_status", "covering_org_id", "version"),
-              [(tid, emp_ids[e.key], e.name, e.credit_code, e.ownership, e.sector, e.staff_count, e.women_count,
-                e.migrant_count, e.address, e.legal_representative, org_ids[e.township_key], e.union_status,
-                org_ids[e.covering_org_key] if e.covering_org_key else None, 1) for e in county.employers])
+        copy_rows(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "approval_number",
+                                "approval_date", "founded_date", "reelection_due_date", "office_address",
+                                "office_phone", "project_name", "is_active", "version"), org_rows)
+        copy_rows(cur, "employers", ("tenant_id", "id", "name", "credit_code", "ownership_type", "sector", "staff_count",
+                                     "women_count", "migrant_count", "address", "legal_representative",
+                                     "township_org_id", "union_status", "covering_org_id", "version"),
+                  [(tid, emp_ids[e.key], e.name, e.credit_code, e.ownership, e.sector, e.staff_count, e.women_count,
+                    e.migrant_count, e.address, e.legal_representative, org_ids[e.township_key], e.union_status,
+                    org_ids[e.covering_org_key] if e.covering_org_key else None, 1) for e in county.employers])
         cur.executemany("UPDATE orgs SET employer_id = %s WHERE tenant_id = %s AND id = %s",
                         [(emp_ids[o.employer_key], tid, org_ids[o.key]) for o in county.orgs
                          if o.employer_key and o.org_type in ("grassroots", "temporary")])
@@ -150,7 +135,7 @@ def load_big_county(env: BenchEnv, *, members: int = 1_000_000, employers: int =
                        emp_ids[m.employer_key] if m.employer_key else None, m.join_date, m.employment_type,
                        m.member_card_status, "active", 1)
 
-        n = _copy(cur, "members", MEMBER_COLUMNS, member_rows())
+        n = copy_rows(cur, "members", MEMBER_COLUMNS, member_rows())
         conn.commit()
         timings["members_copy"] = time.perf_counter() - t2
         log(f"  COPY {n:,} members (encrypting each ID number) in {timings['members_copy']:.1f} s "
@@ -158,16 +143,16 @@ def load_big_county(env: BenchEnv, *, members: int = 1_000_000, employers: int =
 
         t3 = time.perf_counter()
         id_of = dict(zip((m.key for m in county.members), mem_ids, strict=True))
-        _copy(cur, "member_transfers", ("tenant_id", "member_id", "from_org_id", "to_org_id", "transfer_date",
-                                        "reason"),
-              [(tid, id_of[t.member_key], org_ids[t.from_org_key], org_ids[t.to_org_key], t.transfer_date, t.reason)
-               for t in county.transfers])
+        copy_rows(cur, "member_transfers", ("tenant_id", "member_id", "from_org_id", "to_org_id", "transfer_date",
+                                            "reason"),
+                  [(tid, id_of[t.member_key], org_ids[t.from_org_key], org_ids[t.to_org_key], t.transfer_date, t.reason)
+                   for t in county.transfers])
         today = date.today()
-        _copy(cur, "cadres", ("tenant_id", "name", "gender", "member_id", "org_id", "post", "full_time",
-                              "term_start", "term_end", "office_phone", "mobile", "is_current", "version"),
-              [(tid, c.name, c.gender, id_of[c.member_key] if c.member_key else None, org_ids[c.org_key], c.post,
-                c.full_time, c.term_start, c.term_end, c.office_phone, c.mobile, c.term_end >= today, 1)
-               for c in county.cadres])
+        copy_rows(cur, "cadres", ("tenant_id", "name", "gender", "member_id", "org_id", "post", "full_time",
+                                  "term_start", "term_end", "office_phone", "mobile", "is_current", "version"),
+                  [(tid, c.name, c.gender, id_of[c.member_key] if c.member_key else None, org_ids[c.org_key], c.post,
+                    c.full_time, c.term_start, c.term_end, c.office_phone, c.mobile, c.term_end >= today, 1)
+                   for c in county.cadres])
         conn.commit()
         del id_of
         timings["transfers_cadres"] = time.perf_counter() - t3

@@ -20,22 +20,10 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from .pgcopy import copy_rows, reserve_ids
+
 TOWNSHIPS, UNIONS = 20, 500
 CODE = "wfscale"
-
-
-def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]] | list[Any]) -> int:
-    n = 0
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-        for row in rows:
-            cp.write_row(row)
-            n += 1
-    return n
-
-
-def _reserve(cur: Any, table: str, n: int) -> list[int]:
-    cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", (n,))
-    return [r[0] for r in cur.fetchall()]
 
 
 def load(env: Any, n_lines: int) -> dict[str, Any]:
@@ -60,7 +48,7 @@ def load(env: Any, n_lines: int) -> dict[str, Any]:
     rng = random.Random(6)
     with env.owner_connect() as conn, conn.cursor() as cur:
         cur.execute("SET session_replication_role = replica")
-        ids = _reserve(cur, "orgs", 1 + TOWNSHIPS + UNIONS)
+        ids = reserve_ids(cur, "orgs", 1 + TOWNSHIPS + UNIONS)
         root, towns, unions = ids[0], ids[1:1 + TOWNSHIPS], ids[1 + TOWNSHIPS:]
         rp = f"/{root}/"
         rows: list[tuple[Any, ...]] = [(tid, root, None, rp, 0, "新乡县总工会", "federation", True, 1)]
@@ -71,8 +59,8 @@ def load(env: Any, n_lines: int) -> dict[str, Any]:
             t = towns[i % TOWNSHIPS]
             union_town[u] = t
             rows.append((tid, u, t, f"{rp}{t}/{u}/", 2, f"第{i + 1}基层工会", "grassroots", True, 1))
-        _copy(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "is_active",
-                            "version"), rows)
+        copy_rows(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "is_active",
+                                "version"), rows)
         cur.execute("INSERT INTO condolence_campaigns (tenant_id, name, festival, year, budget_cash_fen, "
                     "budget_goods_fen, status, rules, frozen_at, version) VALUES "
                     "(%s, '2027年元旦春节送温暖活动', 'spring', 2027, 100000000000, 0, 'frozen', '{}', now(), 1) "
@@ -101,7 +89,7 @@ def load(env: Any, n_lines: int) -> dict[str, Any]:
                        crypto.lookup_hash(CARD_KIND, card), card[-4:], "中国农业银行", make_mobile(rng), "ordinary",
                        50000, 30000, f"新乡县第{i % 977}有限公司", "ok", "county_approved", False, "unpaid")
 
-        n = _copy(cur, "condolence_lines", (
+        n = copy_rows(cur, "condolence_lines", (
             "tenant_id", "campaign_id", "batch_id", "org_id", "township_org_id", "row_no", "name", "id_enc", "id_hash",
             "id_last4", "id_region", "bank_card_enc", "bank_card_hash", "bank_card_last4", "bank_name", "mobile",
             "category_code", "cash_fen", "goods_fen", "work_unit", "check_status", "review_status",
@@ -159,12 +147,39 @@ def prepare(results: dict[str, float], label: str, w: dict[str, Any], create: Ca
     return obj
 
 
-def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
+def posted_notice(results: dict[str, float], w: dict[str, Any], ctx: Any, today: date) -> Any:
+    """The campaign's notice, created (its job run here), posted, and its window moved into the past so
+    that payment may follow; as it stands in the database."""
     from sqlalchemy import update
 
-    from unionhome.core.tenancy import tenant_context
-    from unionhome.domains.condolence.workflow import exports, notices, payments, summaries, visits
+    from unionhome.domains.condolence.workflow import notices
     from unionhome.domains.condolence.workflow_models import CondolenceNotice
+    from unionhome.extensions import db
+
+    notice = prepare(results, "notice", w, lambda: notices.create_notice(ctx, w["campaign_id"], {
+        "start_date": today, "end_date": today + timedelta(days=6), "place": "县总工会公示栏"}))
+    notice = timed(results, "notice: post (request)", lambda: notices.post_notice(ctx, notice, {"posted_on": today}))
+    db.session.execute(update(CondolenceNotice).where(CondolenceNotice.id == notice.id).values(
+        start_date=today - timedelta(days=10), end_date=today - timedelta(days=4), posted_on=today - timedelta(days=10)))
+    db.session.commit()
+    return db.session.get(CondolenceNotice, (w["tenant_id"], int(notice.id)))
+
+
+def visit_group(results: dict[str, float], w: dict[str, Any], ctx: Any, today: date) -> Any:
+    """A visiting group with the first township's households assigned (the assignment timed)."""
+    from unionhome.domains.condolence.workflow import visits
+
+    group = visits.create_group(ctx, w["campaign_id"], {"name": "第一组", "leader": "县总工会主席",
+                                                         "departments": ["县总工会"],
+                                                         "visit_date": today + timedelta(days=3),
+                                                         "area_org_id": w["towns"][0]})
+    timed(results, "visit group: assign a township (request)", lambda: visits.assign(ctx, group, {"org_id": w["towns"][0]}))
+    return group
+
+
+def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
+    from unionhome.core.tenancy import tenant_context
+    from unionhome.domains.condolence.workflow import exports, payments, summaries
     from unionhome.extensions import db
 
     results: dict[str, float] = {}
@@ -172,14 +187,7 @@ def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
     today = date.today()
     with env.app.app_context(), tenant_context(w["tenant_id"]):
         ctx = ctx_of(w)
-        notice = prepare(results, "notice", w, lambda: notices.create_notice(ctx, cid, {
-            "start_date": today, "end_date": today + timedelta(days=6), "place": "县总工会公示栏"}))
-        notice = timed(results, "notice: post (request)", lambda: notices.post_notice(ctx, notice, {"posted_on": today}))
-        # the window is over: move it into the past
-        db.session.execute(update(CondolenceNotice).where(CondolenceNotice.id == notice.id).values(
-            start_date=today - timedelta(days=10), end_date=today - timedelta(days=4), posted_on=today - timedelta(days=10)))
-        db.session.commit()
-        notice_id = int(notice.id)
+        notice_id = int(posted_notice(results, w, ctx, today).id)
 
         def file_of(kind: str, subject_id: int, fmt: str) -> Any:
             e = exports.request_export(ctx, kind, subject_id, fmt)
@@ -191,11 +199,9 @@ def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
             db.session.commit()
             print(f"    {out.get('filename')}: {out.get('rows')} rows, {out.get('size', 0) / 1e6:.1f} MB")
 
-        n = db.session.get(CondolenceNotice, (w["tenant_id"], notice_id))
         for fmt in ("xlsx", "pdf"):
             e = timed(results, f"notice {fmt}: request (request)", lambda fmt=fmt: file_of("notice", notice_id, fmt))
             timed(results, f"notice {fmt}: build (worker job)", lambda e=e: run_job(e))
-        assert n is not None
         timed(results, "payment batch: preview (request)", lambda: payments.preview(ctx, cid))
         batch = prepare(results, "payment batch", w, lambda: payments.create_batch(ctx, cid, {}))
         print(f"    batch: {batch.line_count:,} lines, {batch.total_fen / 100:,.2f} yuan")
@@ -203,11 +209,7 @@ def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
         for fmt in ("xlsx", "csv"):
             e = timed(results, f"bank file {fmt}: request (request)", lambda fmt=fmt: file_of("bank", bid, fmt))
             timed(results, f"bank file {fmt}: build (worker job)", lambda e=e: run_job(e))
-        group = visits.create_group(ctx, cid, {"name": "第一组", "leader": "县总工会主席", "departments": ["县总工会"],
-                                               "visit_date": today + timedelta(days=3), "area_org_id": w["towns"][0]})
-        timed(results, "visit group: assign a township (request)",
-              lambda: visits.assign(ctx, group, {"org_id": w["towns"][0]}))
-        gid = int(group.id)
+        gid = int(visit_group(results, w, ctx, today).id)
         e = timed(results, "arrangement: request (request)", lambda: file_of("arrangement", gid, "xlsx"))
         timed(results, "arrangement: build (worker job)", lambda: run_job(e))
         timed(results, "summary (request)", lambda: summaries.campaign_summary(ctx, cid))
@@ -218,32 +220,15 @@ def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
 
 def run_inline(env: Any, w: dict[str, Any]) -> dict[str, float]:
     """The steps as the HTTP requests did them before the files moved to jobs (`--inline`)."""
-    from sqlalchemy import update
-
     from unionhome.core.tenancy import tenant_context
-    from unionhome.domains.condolence.workflow import (
-        arrangement,
-        notice_files,
-        notices,
-        payments,
-        summaries,
-        visits,
-    )
-    from unionhome.domains.condolence.workflow_models import CondolenceNotice
-    from unionhome.extensions import db
+    from unionhome.domains.condolence.workflow import arrangement, notice_files, payments, summaries
 
     results: dict[str, float] = {}
     cid = w["campaign_id"]
     today = date.today()
     with env.app.app_context(), tenant_context(w["tenant_id"]):
         ctx = ctx_of(w)
-        notice = prepare(results, "notice", w, lambda: notices.create_notice(ctx, cid, {
-            "start_date": today, "end_date": today + timedelta(days=6), "place": "县总工会公示栏"}))
-        notice = timed(results, "notice: post (request)", lambda: notices.post_notice(ctx, notice, {"posted_on": today}))
-        db.session.execute(update(CondolenceNotice).where(CondolenceNotice.id == notice.id).values(
-            start_date=today - timedelta(days=10), end_date=today - timedelta(days=4), posted_on=today - timedelta(days=10)))
-        db.session.commit()
-        n = db.session.get(CondolenceNotice, (w["tenant_id"], int(notice.id)))
+        n = posted_notice(results, w, ctx, today)
         timed(results, "notice xlsx (request)", lambda: notice_files.notice_xlsx(ctx, n).file.close())
         timed(results, "notice pdf (request)", lambda: notice_files.notice_pdf(ctx, n).file.close())
         timed(results, "payment batch: preview (request)", lambda: payments.preview(ctx, cid))
@@ -251,10 +236,7 @@ def run_inline(env: Any, w: dict[str, Any]) -> dict[str, float]:
         print(f"    batch: {batch.line_count:,} lines, {batch.total_fen / 100:,.2f} yuan")
         for fmt in ("xlsx", "csv"):
             timed(results, f"bank file {fmt} (request)", lambda fmt=fmt: payments.bank_file(ctx, batch, fmt).file.close())
-        group = visits.create_group(ctx, cid, {"name": "第一组", "leader": "县总工会主席", "departments": ["县总工会"],
-                                               "visit_date": today + timedelta(days=3), "area_org_id": w["towns"][0]})
-        timed(results, "visit group: assign a township (request)",
-              lambda: visits.assign(ctx, group, {"org_id": w["towns"][0]}))
+        group = visit_group(results, w, ctx, today)
         timed(results, "arrangement xlsx (request)", lambda: arrangement.arrangement_xlsx(ctx, group).file.close())
         timed(results, "summary (request)", lambda: summaries.campaign_summary(ctx, cid))
         timed(results, "upward report (request)", lambda: summaries.upward_report(ctx, cid).file.close())

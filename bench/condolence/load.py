@@ -17,6 +17,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
+from ..pgcopy import copy_rows, reserve_ids
 from .county import CATEGORIES, COOLDOWN_MONTHS, EARLIER, INCOME_LIMIT_PCT, MIN_LINE_FEN, County
 
 CODE = "xinxiang"
@@ -46,20 +47,6 @@ def ctx_for(loaded: Loaded) -> Any:
                           scope_path=loaded.root_path, scope_is_root=True)
 
 
-def _reserve(cur: Any, table: str, n: int) -> list[int]:
-    cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", (n,))
-    return [r[0] for r in cur.fetchall()]
-
-
-def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]] | list[Any]) -> int:
-    n = 0
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-        for row in rows:
-            cp.write_row(row)
-            n += 1
-    return n
-
-
 def load(env: Any, county: County, log: Callable[[str], None] = print) -> Loaded:
     from unionhome.core.db import transaction
     from unionhome.core.passwords import hash_password
@@ -86,7 +73,7 @@ def load(env: Any, county: County, log: Callable[[str], None] = print) -> Loaded
     with env.owner_connect() as conn, conn.cursor() as cur:
         cur.execute("SET session_replication_role = replica")
         n_orgs = 1 + len(county.townships) + len(county.unions)
-        ids = _reserve(cur, "orgs", n_orgs)
+        ids = reserve_ids(cur, "orgs", n_orgs)
         root_id, town_ids, union_ids = ids[0], ids[1:1 + len(county.townships)], ids[1 + len(county.townships):]
         root_path = f"/{root_id}/"
         org_rows: list[tuple[Any, ...]] = [(tid, root_id, None, root_path, 0, "新乡县总工会", "federation", True, 1)]
@@ -96,12 +83,12 @@ def load(env: Any, county: County, log: Callable[[str], None] = print) -> Loaded
             org_rows.append((tid, oid, root_id, town_paths[-1], 1, name, "township", True, 1))
         for (name, t), oid in zip(county.unions, union_ids, strict=True):
             org_rows.append((tid, oid, town_ids[t], f"{town_paths[t]}{oid}/", 2, name, "grassroots", True, 1))
-        _copy(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "is_active", "version"),
-              org_rows)
+        copy_rows(cur, "orgs", ("tenant_id", "id", "parent_id", "path", "depth", "name", "org_type", "is_active", "version"),
+                  org_rows)
         conn.commit()
 
         t1 = time.perf_counter()
-        hh_ids = _reserve(cur, "hardship_households", len(county.households))
+        hh_ids = reserve_ids(cur, "hardship_households", len(county.households))
 
         def household_rows() -> Iterator[tuple[Any, ...]]:
             for hid, h in zip(hh_ids, county.households, strict=True):
@@ -117,7 +104,7 @@ def load(env: Any, county: County, log: Callable[[str], None] = print) -> Loaded
                        ref + timedelta(days=h.exited_offset) if h.exited_offset is not None else None,
                        "income_reached" if h.status == "exited" else None, 1)
 
-        n = _copy(cur, "hardship_households", (
+        n = copy_rows(cur, "hardship_households", (
             "tenant_id", "id", "file_no", "org_id", "head_name", "head_id_enc", "head_id_hash", "head_id_region",
             "head_id_last4", "head_birth_date", "head_gender", "employment_status", "marital_status", "head_health",
             "category", "causes", "household_size", "household_income_fen", "per_capita_income_fen",
@@ -158,7 +145,7 @@ def load(env: Any, county: County, log: Callable[[str], None] = print) -> Loaded
                            crypto.lookup_hash(CARD_KIND, card), card[-4:], "ordinary", 50000, 30000, "ok",
                            "county_approved", False, "paid", deadline)
 
-            n_lines += _copy(cur, "condolence_lines", (
+            n_lines += copy_rows(cur, "condolence_lines", (
                 "tenant_id", "campaign_id", "batch_id", "org_id", "row_no", "name", "id_enc", "id_hash", "id_last4",
                 "id_region", "bank_card_enc", "bank_card_hash", "bank_card_last4", "category_code", "cash_fen",
                 "goods_fen", "check_status", "review_status", "objection_upheld", "payment_status", "paid_at"),
