@@ -195,7 +195,7 @@ def run_steps(env: Any, w: dict[str, Any]) -> dict[str, float]:
             return e
 
         def run_job(export: Any) -> Any:
-            out = exports.build_export(w["tenant_id"], int(export.id), exports._actor(ctx))  # noqa: SLF001
+            out = exports.build_export(w["tenant_id"], int(export.id), ctx.as_actor())
             db.session.commit()
             print(f"    {out.get('filename')}: {out.get('rows')} rows, {out.get('size', 0) / 1e6:.1f} MB")
 

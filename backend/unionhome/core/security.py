@@ -55,6 +55,20 @@ class RequestContext:
         """Is an org with materialised `path` inside the user's subtree?"""
         return self.scope_is_root or (self.scope_path is not None and path.startswith(self.scope_path))
 
+    def as_actor(self) -> dict[str, Any]:
+        """The user as plain JSON, for a background job that acts on the user's behalf (`from_actor`)."""
+        return {"user_id": self.user_id, "username": self.username, "display_name": self.display_name,
+                "role": self.role, "permissions": sorted(self.permissions), "scope_org_id": self.scope_org_id,
+                "scope_path": self.scope_path, "scope_is_root": self.scope_is_root}
+
+    @classmethod
+    def from_actor(cls, actor: dict[str, Any], tenant_id: int) -> RequestContext:
+        """The context a job acts in, from `as_actor()`'s JSON, in `tenant_id`."""
+        return cls(user_id=actor["user_id"], username=actor["username"], display_name=actor["display_name"],
+                   role=actor["role"], tenant_id=tenant_id, permissions=frozenset(actor["permissions"]),
+                   scope_org_id=actor["scope_org_id"], scope_path=actor["scope_path"],
+                   scope_is_root=actor["scope_is_root"])
+
 
 def current_ctx() -> RequestContext:
     ctx = getattr(g, "uh_ctx", None)

@@ -83,19 +83,6 @@ def _subject(ctx: RequestContext, kind: str, subject_id: int) -> tuple[int, Any]
     raise ValidationFailed({"kind": f"不支持的文件类型：{kind}"})
 
 
-def _actor(ctx: RequestContext) -> dict[str, Any]:
-    return {"user_id": ctx.user_id, "username": ctx.username, "display_name": ctx.display_name, "role": ctx.role,
-            "permissions": sorted(ctx.permissions), "scope_org_id": ctx.scope_org_id, "scope_path": ctx.scope_path,
-            "scope_is_root": ctx.scope_is_root}
-
-
-def _ctx(actor: dict[str, Any], tenant_id: int) -> RequestContext:
-    return RequestContext(user_id=actor["user_id"], username=actor["username"], display_name=actor["display_name"],
-                          role=actor["role"], tenant_id=tenant_id, permissions=frozenset(actor["permissions"]),
-                          scope_org_id=actor["scope_org_id"], scope_path=actor["scope_path"],
-                          scope_is_root=actor["scope_is_root"])
-
-
 # ---- requests ------------------------------------------------------------------------------------
 
 
@@ -127,7 +114,7 @@ def request_export(ctx: RequestContext, kind: str, subject_id: int, fmt: str) ->
                                   status="queued", requested_by=ctx.user_id, requester_name=ctx.display_name[:100])
         db.session.add(export)
         db.session.flush()
-        job = start_job(ctx, JOB_KIND, build_export_job, export.id, _actor(ctx), queue=LONG, timeout=TIMEOUT_S,
+        job = start_job(ctx, JOB_KIND, build_export_job, export.id, ctx.as_actor(), queue=LONG, timeout=TIMEOUT_S,
                         retry=2, total=_total(kind, subject))
         export.job_id = job.id
         audit.record(ctx, "condolence.export.request", "condolence_export", export.id,
@@ -229,7 +216,7 @@ def build_export(tenant_id: int, export_id: int, actor: dict[str, Any] | None = 
         export.status, export.error = "running", None
         kind, subject_id, fmt = export.kind, export.subject_id, export.format
         requester = export.requested_by
-    ctx = _ctx(actor, tenant_id) if actor else None
+    ctx = RequestContext.from_actor(actor, tenant_id) if actor else None
 
     def progress(done: int, total: int | None = None) -> None:
         if jctx is not None:

@@ -32,7 +32,6 @@ from ....core.security import RequestContext
 from ....core.tenancy import current_tenant_id, tenant_context
 from ....extensions import db
 from ..workflow_models import CondolenceNotice, CondolencePaymentBatch
-from .exports import _actor, _ctx  # the user a job acts for, as plain JSON and back
 from .scope import get_campaign
 
 PREPARING, FAILED = "preparing", "failed"
@@ -75,7 +74,7 @@ def refuse_busy(model: type[Prepared], campaign_id: int, what: str) -> None:
 
 def start(ctx: RequestContext, kind: str, fn: Callable[..., Any], obj: Prepared, params: dict[str, Any]) -> None:
     """Start the job that fills `obj` (inside the request's transaction: enqueued after commit)."""
-    job = start_job(ctx, kind, fn, int(obj.id), params, _actor(ctx), queue=DEFAULT, timeout=TIMEOUT_S,
+    job = start_job(ctx, kind, fn, int(obj.id), params, ctx.as_actor(), queue=DEFAULT, timeout=TIMEOUT_S,
                     total=STEPS)
     obj.job_id = job.id
 
@@ -101,7 +100,7 @@ def run(tenant_id: int, model: type[Prepared], obj_id: int, actor: dict[str, Any
             jctx.raise_if_cancelled()
 
     with tenant_context(tenant_id):
-        ctx = _ctx(actor, tenant_id)
+        ctx = RequestContext.from_actor(actor, tenant_id)
         try:
             with transaction():
                 campaign_id = db.session.execute(select(model.campaign_id).where(

@@ -96,19 +96,6 @@ def setting(name: str) -> float:
     return float(current_app.config.get(name, SETTINGS[name]))
 
 
-def actor_of(ctx: RequestContext) -> dict[str, Any]:
-    return {"user_id": ctx.user_id, "username": ctx.username, "display_name": ctx.display_name, "role": ctx.role,
-            "permissions": sorted(ctx.permissions), "scope_org_id": ctx.scope_org_id, "scope_path": ctx.scope_path,
-            "scope_is_root": ctx.scope_is_root}
-
-
-def ctx_of(actor: dict[str, Any], tenant_id: int) -> RequestContext:
-    return RequestContext(user_id=actor["user_id"], username=actor["username"], display_name=actor["display_name"],
-                          role=actor["role"], tenant_id=tenant_id, permissions=frozenset(actor["permissions"]),
-                          scope_org_id=actor["scope_org_id"], scope_path=actor["scope_path"],
-                          scope_is_root=actor["scope_is_root"])
-
-
 def summary(batch: ImportBatch) -> dict[str, Any]:
     return {"import_id": batch.id, "status": batch.status, "total_rows": batch.total_rows,
             "valid_rows": batch.valid_rows, "error_rows": batch.error_rows, "created": batch.created_count,
@@ -212,7 +199,7 @@ class _Phase:
 
     def __post_init__(self) -> None:
         self.tenant_id, self.batch_id = self.batch.tenant_id, self.batch.id
-        self.ctx = ctx_of(self.batch.actor, self.tenant_id)
+        self.ctx = RequestContext.from_actor(self.batch.actor, self.tenant_id)
         cls = _definition_class(self.batch)
         self.definition_class = cls
         self.staging = Staging(db.session(), self.tenant_id, self.batch_id, cls.staging_table, cls.payload_columns)

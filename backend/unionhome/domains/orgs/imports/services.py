@@ -86,7 +86,7 @@ def create_import(ctx: RequestContext, data: dict[str, Any], upload: Any) -> Imp
     with transaction():
         batch = ImportBatch(tenant_id=tid, kind=kind, mode=data.get("mode") or "all_or_nothing", status="pending",
                             filename=filename, file_size=size, file_sha256=sha, source_key=key,
-                            created_by=ctx.user_id, actor=engine.actor_of(ctx), default_org_id=default_org_id)
+                            created_by=ctx.user_id, actor=ctx.as_actor(), default_org_id=default_org_id)
         db.session.add(batch)
         db.session.flush()
         audit.record(ctx, "import.upload", "import_batch", batch.id,
@@ -104,7 +104,7 @@ def commit_import(ctx: RequestContext, batch: ImportBatch, mode: str | None) -> 
             update(ImportBatch)
             .where(ImportBatch.tenant_id == batch.tenant_id, ImportBatch.id == batch.id,
                    ImportBatch.status == "validated")
-            .values(status="committing", mode=mode or batch.mode, actor=engine.actor_of(ctx), step=None, step_done=0,
+            .values(status="committing", mode=mode or batch.mode, actor=ctx.as_actor(), step=None, step_done=0,
                     step_total=None)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
