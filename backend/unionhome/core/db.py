@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, Identity, Integer, Select, event, func, select
+from sqlalchemy import BigInteger, DateTime, Identity, Integer, Select, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
@@ -119,3 +119,10 @@ def app_database_url(owner_url: str, role: str, password: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def may_maintain(conn: Any, table: str) -> bool:
+    """Whether the connected role may ANALYZE `table`: PostgreSQL ≥ 17 with the MAINTAIN privilege (which
+    migrations grant the app role on its bulk-written tables). Older servers have no such grant: there
+    ANALYZE by a non-owner only warns, and autovacuum catches up."""
+    return bool(conn.execute(text(
+        "SELECT CASE WHEN current_setting('server_version_num')::int >= 170000 "
+        "THEN has_table_privilege(:t, 'MAINTAIN') ELSE false END"), {"t": table}).scalar())

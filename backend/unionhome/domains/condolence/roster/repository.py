@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from ....core.db import may_maintain
 from ..models import FESTIVALS
 from . import local
 from .parse import LINE_COLUMNS
@@ -130,12 +131,12 @@ def refresh_line_statistics(engine: Any) -> bool:
     Returns whether it ran."""
     with engine.begin() as conn:
         row = conn.execute(text("""
-            SELECT s.n_mod_since_analyze, c.reltuples,
-                   CASE WHEN current_setting('server_version_num')::int >= 170000
-                        THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE false END
+            SELECT s.n_mod_since_analyze, c.reltuples
             FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
             WHERE c.oid = 'condolence_lines'::regclass""")).one_or_none()
-        if row is None or not row[2] or int(row[0] or 0) < max(STATS_MIN_CHANGED, STATS_MIN_SHARE * float(row[1] or 0)):
+        if row is None or int(row[0] or 0) < max(STATS_MIN_CHANGED, STATS_MIN_SHARE * float(row[1] or 0)):
+            return False
+        if not may_maintain(conn, "condolence_lines"):
             return False
         conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
         try:

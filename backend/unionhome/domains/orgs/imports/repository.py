@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ....core.db import may_maintain
 from ....core.spreadsheets import Issue, ParsedRow
 
 ISSUES = "import_issues"
@@ -174,9 +175,7 @@ class Staging:
         """Fresh statistics for the set-based steps, where the role may (PostgreSQL ≥ 17 with the
         MAINTAIN grant of migration 0007; elsewhere ANALYZE only warns and autovacuum catches up)."""
         if self.session.info.get("uh_can_maintain") is None:
-            self.session.info["uh_can_maintain"] = bool(self.session.execute(text(
-                "SELECT CASE WHEN current_setting('server_version_num')::int >= 170000 "
-                "THEN has_table_privilege(:t, 'MAINTAIN') ELSE false END"), {"t": self.table}).scalar())
+            self.session.info["uh_can_maintain"] = may_maintain(self.session, self.table)
         if self.session.info["uh_can_maintain"]:
             self._exec(f"ANALYZE {self.table}")
             self._exec(f"ANALYZE {ISSUES}")

@@ -28,7 +28,7 @@ Definitions (the API description of `GET /api/v1/indicators` repeats them):
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -53,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
-from ....core.clock import CHINA_TZ
+from ....core.clock import CHINA_TZ, day_start
 from ....core.clock import today as china_today
 from ....core.errors import NotFound
 from ....core.security import RequestContext
@@ -302,7 +302,7 @@ def _member_flow_rows(tid: int, path: str, start: date, today: date, *, whole_te
     their first union is in the subtree too; leaves; today's number), and B) members elsewhere now
     whose first union was in the subtree (their joins only)."""
     joined_in_window = and_(Member.join_date >= start, Member.join_date <= today)
-    start_ts = datetime.combine(start, time.min, CHINA_TZ)
+    start_ts = day_start(start)
     leave_day = case((and_(Member.status.in_(LEFT_STATUSES), Member.updated_at >= start_ts),
                       cast(func.timezone(CHINA_TZ.key, Member.updated_at), Date)))
     columns = (leave_day.label("ld"), (Member.status == "active").label("active"),
