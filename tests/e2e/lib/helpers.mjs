@@ -122,7 +122,9 @@ export async function apiSend(page, method, path, data) {
     headers: { 'X-CSRF-Token': csrf },
     ...(data === undefined ? {} : { data }),
   });
-  return { status: response.status(), data: response.headers()['content-type']?.includes('json') ? await response.json() : null };
+  // A 204 may still say application/json: only a body is parsed.
+  const body = response.headers()['content-type']?.includes('json') ? await response.text() : '';
+  return { status: response.status(), data: body ? JSON.parse(body) : null };
 }
 
 /** Poll `fn` until it returns a truthy value (or time runs out). */

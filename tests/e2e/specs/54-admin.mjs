@@ -1,6 +1,6 @@
 // Administration through the screens: create a union under a township, move it under another
 // township, delete it (org tree); create a user and disable it (用户管理), checked against the API.
-import { apiGet, assert, login, waitForTableRows } from '../lib/helpers.mjs';
+import { apiGet, apiSend, assert, login, waitForTableRows } from '../lib/helpers.mjs';
 
 async function pickOrg(page, dialog, fieldLabel, search, optionText) {
   const input = dialog.getByLabel(fieldLabel, { exact: true });
@@ -11,15 +11,11 @@ async function pickOrg(page, dialog, fieldLabel, search, optionText) {
   await option.click();
 }
 
-/** POST /auth/login through the page's request context, echoing the csrf cookie it holds now. */
+/** POST /auth/login in the page's context: a token first (GET /auth/csrf keeps one the context holds),
+ * then the login echoing the context's csrf cookie. */
 async function signIn(page, base, username, password) {
-  const cookies = await page.context().cookies(base);
-  let token = cookies.find((c) => c.name === 'csrf_token')?.value;
-  if (!token) token = (await (await page.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
-  return page.request.post(`${base}/api/v1/auth/login`, {
-    data: { username, password },
-    headers: { 'X-CSRF-Token': token },
-  });
+  await page.request.get(`${base}/api/v1/auth/csrf`);
+  return apiSend(page, 'POST', '/api/v1/auth/login', { username, password });
 }
 
 const okButton = /确\s*定|OK/;
@@ -99,11 +95,10 @@ export const tests = [
       try {
         const page2 = await other.newPage();
         await page2.goto(`${base}/login`);
-        // The login page's own first requests may still be setting a csrf cookie: wait for them, then
-        // echo whatever cookie the context holds (what the SPA does), not a token read earlier.
+        // Let the login page's own requests settle; signIn echoes the cookie the context holds then.
         await page2.waitForLoadState('networkidle');
         const before = await signIn(page2, base, username, password);
-        assert.equal(before.status(), 200, 'the new user can sign in');
+        assert.equal(before.status, 200, 'the new user can sign in');
 
         const row = page.locator('.ant-table-tbody tr.ant-table-row').filter({ hasText: username });
         await row.getByText('编辑').click();
@@ -117,7 +112,7 @@ export const tests = [
 
         await page2.context().clearCookies();
         const denied = await signIn(page2, base, username, password);
-        assert.notEqual(denied.status(), 200, 'a disabled user cannot sign in');
+        assert.notEqual(denied.status, 200, 'a disabled user cannot sign in');
       } finally {
         await other.close();
       }

@@ -44,17 +44,12 @@ async function activate(newContext, base, username) {
   const ctx = await newContext();
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
-  // Let the login page's own requests settle first: one of them may still set a new csrf cookie.
   await page.waitForLoadState('networkidle');
   await page.request.get(`${base}/api/v1/auth/csrf`);
-  const csrf = (await ctx.cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
-  const login1 = await page.request.post(`${base}/api/v1/auth/login`, { data: { username, password: PASSWORD }, headers: { 'X-CSRF-Token': csrf } });
-  assert.equal(login1.status(), 200);
-  const csrf2 = (await ctx.cookies()).find((c) => c.name === 'csrf_token')?.value ?? '';
-  const changed = await page.request.post(`${base}/api/v1/auth/password`, {
-    data: { current_password: PASSWORD, new_password: NEW_PASSWORD }, headers: { 'X-CSRF-Token': csrf2 },
-  });
-  assert.ok(changed.status() < 300, `password change: ${changed.status()} ${await changed.text()}`);
+  const login1 = await apiSend(page, 'POST', '/api/v1/auth/login', { username, password: PASSWORD });
+  assert.equal(login1.status, 200);
+  const changed = await apiSend(page, 'POST', '/api/v1/auth/password', { current_password: PASSWORD, new_password: NEW_PASSWORD });
+  assert.ok(changed.status < 300, `password change: ${changed.status} ${JSON.stringify(changed.data)}`);
   await ctx.close();
 }
 
