@@ -13,7 +13,7 @@ PY_DIRS := $(wildcard backend workers tests infra bench)
 .PHONY: openapi-check test-e2e
 
 ## make demo: the whole product on embedded defaults (data kept in .demo/)
-demo: venv frontend-build
+demo: system-deps venv frontend-build
 	$(PY) -m infra.local.demo
 
 ## make test: everything the project checks, against servers it starts itself
@@ -23,7 +23,8 @@ system-deps:
 	@bash infra/local/system-deps.sh
 
 venv: $(VENV)/.stamp
-$(VENV)/.stamp: pyproject.toml constraints.txt
+# setup.py builds the roster's compiled row builder (gcc + libssl-dev, from system-deps) in place
+$(VENV)/.stamp: pyproject.toml setup.py constraints.txt backend/unionhome/domains/condolence/roster/_rowfast.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c constraints.txt -e ".[dev]"

@@ -16,10 +16,18 @@ RUN groupadd --system unionhome \
 WORKDIR /app
 
 # Dependencies pinned by constraints.txt (the lead's lock of pyproject.toml's ranges).
-COPY pyproject.toml constraints.txt ./
+COPY pyproject.toml setup.py constraints.txt ./
 COPY backend/ backend/
 COPY workers/ workers/
-RUN pip install -c constraints.txt .
+# gcc and OpenSSL's headers only to build the roster's compiled row builder (setup.py), next to its
+# source as PYTHONPATH imports the package from there; libssl3 stays (Python's own ssl needs it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev libssl-dev \
+    && pip install -c constraints.txt . \
+    && python setup.py build_ext --inplace \
+    && python -c "from unionhome.domains.condolence.roster import _rowfast" \
+    && apt-get purge -y --auto-remove gcc libc6-dev libssl-dev \
+    && rm -rf /var/lib/apt/lists/* build
 
 COPY infra/docker/entrypoint.sh /usr/local/bin/entrypoint.sh
 RUN chmod 0755 /usr/local/bin/entrypoint.sh

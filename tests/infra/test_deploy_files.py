@@ -138,8 +138,10 @@ def test_backend_image_copies_code_constraints_and_entrypoint() -> None:
     text = (ROOT / "infra" / "docker" / "backend.Dockerfile").read_text(encoding="utf-8")
     assert "FROM python:3.11-slim" in text
     assert "pip install -c constraints.txt ." in text
-    for src in ("backend/", "workers/", "infra/docker/entrypoint.sh", "constraints.txt"):
+    for src in ("backend/", "workers/", "infra/docker/entrypoint.sh", "constraints.txt", "setup.py"):
         assert src in text, src
+    # the roster's compiled row builder is built next to its source (PYTHONPATH imports it from there)
+    assert "build_ext --inplace" in text and "libssl-dev" in text
     front = (ROOT / "infra" / "docker" / "frontend.Dockerfile").read_text(encoding="utf-8")
     assert "FROM node:20" in front and "FROM nginx:1.27" in front
     assert "infra/nginx/default.conf" in front

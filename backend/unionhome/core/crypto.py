@@ -110,6 +110,17 @@ class PiiCipher:
         self._derived[(version, tenant_id)] = keys
         return keys
 
+    def _key_bytes(self, tenant_id: int) -> tuple[int, bytes, bytes]:
+        """(version, encryption key, lookup key) of the current version for `tenant_id`: for a compiled
+        encoder that must write exactly what `encrypt` and `lookup_hash` write (the roster's row builder)."""
+        okm = HKDF(
+            algorithm=hashes.SHA256(),
+            length=2 * KEY_BYTES,
+            salt=None,
+            info=_INFO_PREFIX + _tenant_bytes(tenant_id),
+        ).derive(self._masters[self._version])
+        return self._version, okm[:KEY_BYTES], okm[KEY_BYTES:]
+
     @staticmethod
     def _aad(version: int, tenant_id: int) -> bytes:
         return bytes([version]) + _tenant_bytes(tenant_id)

@@ -190,6 +190,8 @@ class RowCrypto:
     _POOL = 4096  # nonces drawn per os.urandom call
 
     def __init__(self, cipher: PiiCipher, tenant_id: int) -> None:
+        self.cipher = cipher
+        self.tenant_id = tenant_id
         version = cipher._version  # noqa: SLF001 - the same keys PiiCipher derives for this tenant
         aead, mac_key = cipher._keys(version, tenant_id)  # noqa: SLF001
         self._encrypt = aead.encrypt
@@ -220,3 +222,26 @@ class RowCrypto:
 
 ID_KIND = b"id_number\x00"
 CARD_KIND = b"bank_card\x00"
+
+
+# ---- the compiled row builder ---------------------------------------------------------------------
+
+try:  # built by `pip install` where a C compiler and OpenSSL's headers are found (setup.py)
+    from . import _rowfast  # type: ignore[attr-defined, unused-ignore]
+except ImportError:  # pragma: no cover - the image or checkout without it reads rows in Python
+    _rowfast = None  # type: ignore[assignment]
+
+# UNIONHOME_ROWFAST=0 turns the compiled builder off (to compare, or to rule it out).
+ROWFAST = _rowfast is not None and os.environ.get("UNIONHOME_ROWFAST", "1") != "0"
+
+
+def fast_builder(crypto: RowCrypto, categories_seen: dict[str, str | None], today: date) -> Any:
+    """The compiled builder with the tenant's keys, or None where it is not available. It reads the
+    campaign's category texts from `categories_seen` (what `Categories.resolve` has met)."""
+    if not ROWFAST:
+        return None
+    version, enc_key, mac_key = crypto.cipher._key_bytes(crypto.tenant_id)  # noqa: SLF001
+    return _rowfast.Builder(enc_key, mac_key, version, crypto.cipher._aad(version, crypto.tenant_id),  # noqa: SLF001
+                            today.year * 10000 + today.month * 100 + today.day, sorted(cnid.PROVINCE_CODES),
+                            categories_seen)
+

@@ -164,9 +164,13 @@ class RowBuilder:
     """Turns the cells of one nomination row into a line tuple (`LINE_COLUMNS`).
 
     `positions` maps the column keys to the sheet's column indexes (absent columns: -1). Blank cells
-    are `None` or "" (python-calamine gives "")."""
+    are `None` or "" (python-calamine gives "").
 
-    def __init__(self, crypto: checks.RowCrypto, categories: Categories, today: date) -> None:
+    Rows whose every cell is of the plain kind go through the compiled builder (`_rowfast`, ~8 µs a
+    row less), which gives the same tuple as `build_python` or declines the row; `fast=False`, or the
+    extension not built, leaves every row to `build_python`."""
+
+    def __init__(self, crypto: checks.RowCrypto, categories: Categories, today: date, *, fast: bool = True) -> None:
         self.crypto = crypto
         self.categories = categories
         self.ids = checks.IdChecker(today)
@@ -174,6 +178,8 @@ class RowBuilder:
         self._get: Any = None
         self._width = 0
         self._absent: tuple[int, ...] = ()
+        self._fast = checks.fast_builder(crypto, categories._seen, today) if fast else None  # noqa: SLF001
+        self._fast_build = self._fast.build if self._fast is not None else None
 
     def set_positions(self, positions: dict[str, int]) -> None:
         """column key → the sheet's column index (absent columns get -1)."""
@@ -181,11 +187,21 @@ class RowBuilder:
         self._get = itemgetter(*(i if i >= 0 else 0 for i in self._index))
         self._width = max(self._index) + 1
         self._absent = tuple(n for n, i in enumerate(self._index) if i < 0)
+        if self._fast is not None:
+            self._fast.set_positions(self._index)
 
     _KEYS = ("name", "id_number", "bank_card", "mobile", "category", "cash", "goods", "bank_name", "reason",
              "work_unit")
 
     def build(self, row_no: int, cells: list[Any]) -> tuple[Any, ...]:
+        fast = self._fast_build
+        if fast is not None and type(cells) is list:
+            line = fast(row_no, cells)
+            if line is not None:
+                return line  # type: ignore[no-any-return]
+        return self.build_python(row_no, cells)
+
+    def build_python(self, row_no: int, cells: list[Any]) -> tuple[Any, ...]:
         if len(cells) >= self._width:
             raw = [None if v == "" or (type(v) is str and v[0] in _ODD_START and _blank_or_error(v)) else v
                    for v in self._get(cells)]
