@@ -171,3 +171,43 @@ def test_ids_born_after_the_reference_day_are_left_to_python(cipher: PiiCipher) 
     assert slow.build(2, cells)[-2] == "invalid_id"
     cells[2] = make_id_number(rng, "410721", TODAY)
     same(cipher, fast._fast.build(2, cells), slow.build(2, cells))  # noqa: SLF001
+
+
+@pytest.mark.integration
+def test_the_compiled_copy_encoder_writes_what_psycopg_writes(cipher: PiiCipher, services: Any) -> None:
+    import psycopg
+
+    from unionhome.domains.condolence.roster import repository
+
+    fast, _ = builders(cipher)
+    rng = random.Random(4)
+    lines = []
+    for n in range(400):
+        cells = plain_row(rng, n)
+        if n % 2:
+            col = rng.choice(list(ODD_CELLS))
+            cells[col] = rng.choice(ODD_CELLS[col])
+        lines.append(fast.build(n + 2, cells))
+    assert any(line[-2] for line in lines) and any(line[7] is None for line in lines)
+    cols = ", ".join(parse.LINE_COLUMNS)
+    dsn = services.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        for table in ("by_psycopg", "by_encoder"):
+            cur.execute(repository._COPY_TABLE.replace("roster_copy", table))  # noqa: SLF001
+        with cur.copy(f"COPY by_psycopg ({cols}) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types(repository._COPY_TYPES)  # noqa: SLF001
+            for line in lines:
+                cp.write_row(line)
+        with cur.copy(f"COPY by_encoder ({cols}) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.write(repository._BINARY_HEADER)  # noqa: SLF001
+            for start in range(0, len(lines), 150):
+                cp.write(checks.copy_rows(lines[start:start + 150], repository._COPY_LETTERS))  # noqa: SLF001
+            cp.write(repository._BINARY_TRAILER)  # noqa: SLF001
+        a = cur.execute(f"SELECT {cols} FROM by_psycopg ORDER BY row_no").fetchall()
+        b = cur.execute(f"SELECT {cols} FROM by_encoder ORDER BY row_no").fetchall()
+        assert len(a) == len(lines) and a == b
+        conn.rollback()
+    with pytest.raises(TypeError, match="column 1"):
+        checks.copy_rows([(1, 2.5, *lines[0][2:])], repository._COPY_LETTERS)  # noqa: SLF001
+    with pytest.raises(TypeError, match="19 values"):
+        checks.copy_rows([lines[0][:5]], repository._COPY_LETTERS)  # noqa: SLF001

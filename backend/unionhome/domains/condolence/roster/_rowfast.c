@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -469,7 +470,106 @@ static PyTypeObject BuilderType = {
     .tp_methods = Builder_methods,
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_rowfast", NULL, -1, NULL};
+/* ---- binary COPY ----------------------------------------------------------------------------- */
+
+typedef struct { char *p; Py_ssize_t len, cap; } Buf;
+
+static int grow(Buf *b, Py_ssize_t need) {
+    if (b->len + need <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 1 << 16;
+    while (cap < b->len + need) cap *= 2;
+    char *p = PyMem_Realloc(b->p, cap);
+    if (!p) { PyErr_NoMemory(); return -1; }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static void put32(Buf *b, uint32_t v) {
+    unsigned char *p = (unsigned char *)b->p + b->len;
+    p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+    b->len += 4;
+}
+
+/* copy_rows(rows, types) -> bytes: the rows (tuples) as PostgreSQL binary COPY data, without the
+   file header and trailer. `types` has a letter per column: i int4, q int8, t text, b bytea; None is
+   NULL. What psycopg's write_row writes for these types, at a fraction of its cost. */
+static PyObject *copy_rows(PyObject *module, PyObject *args) {
+    PyObject *rows;
+    const char *types;
+    Py_ssize_t ncols;
+    if (!PyArg_ParseTuple(args, "O!s#", &PyList_Type, &rows, &types, &ncols)) return NULL;
+    Buf b = {NULL, 0, 0};
+    Py_ssize_t nrows = PyList_GET_SIZE(rows);
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        PyObject *row = PyList_GET_ITEM(rows, r);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != ncols) {
+            PyErr_Format(PyExc_TypeError, "row %zd: a tuple of %zd values expected", r, ncols);
+            goto fail;
+        }
+        if (grow(&b, 2)) goto fail;
+        b.p[b.len++] = (char)(ncols >> 8);
+        b.p[b.len++] = (char)ncols;
+        for (Py_ssize_t c = 0; c < ncols; c++) {
+            PyObject *v = PyTuple_GET_ITEM(row, c);
+            if (v == Py_None) {
+                if (grow(&b, 4)) goto fail;
+                put32(&b, 0xffffffffu);
+                continue;
+            }
+            const char *data = NULL;
+            Py_ssize_t n = 0;
+            switch (types[c]) {
+            case 'i': case 'q': {
+                if (!PyLong_Check(v) || PyBool_Check(v)) goto bad;
+                long long x = PyLong_AsLongLong(v);
+                if (x == -1 && PyErr_Occurred()) goto fail;
+                if (types[c] == 'i' && (x < INT32_MIN || x > INT32_MAX)) goto bad;
+                int size = types[c] == 'i' ? 4 : 8;
+                if (grow(&b, 4 + size)) goto fail;
+                put32(&b, (uint32_t)size);
+                if (size == 8) put32(&b, (uint32_t)((unsigned long long)x >> 32));
+                put32(&b, (uint32_t)((unsigned long long)x & 0xffffffffu));
+                continue;
+            }
+            case 't':
+                if (!PyUnicode_Check(v)) goto bad;
+                if (!(data = PyUnicode_AsUTF8AndSize(v, &n))) goto fail;
+                break;
+            case 'b':
+                if (!PyBytes_Check(v)) goto bad;
+                data = PyBytes_AS_STRING(v);
+                n = PyBytes_GET_SIZE(v);
+                break;
+            default:
+                PyErr_Format(PyExc_ValueError, "unknown column type %c", types[c]);
+                goto fail;
+            }
+            if (n > INT32_MAX || grow(&b, 4 + n)) goto fail;
+            put32(&b, (uint32_t)n);
+            memcpy(b.p + b.len, data, n);
+            b.len += n;
+            continue;
+        bad:
+            PyErr_Format(PyExc_TypeError, "row %zd column %zd: %s is not of type %c", r, c, Py_TYPE(v)->tp_name,
+                         types[c]);
+            goto fail;
+        }
+    }
+    PyObject *out = PyBytes_FromStringAndSize(b.p, b.len);
+    PyMem_Free(b.p);
+    return out;
+fail:
+    PyMem_Free(b.p);
+    return NULL;
+}
+
+static PyMethodDef module_methods[] = {
+    {"copy_rows", copy_rows, METH_VARARGS, "copy_rows(rows, types) -> binary COPY data of the rows"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_rowfast", NULL, -1, module_methods};
 
 PyMODINIT_FUNC PyInit__rowfast(void) {
     if (PyType_Ready(&BuilderType) < 0) return NULL;
