@@ -286,11 +286,15 @@ def judge_campaign(tenant_id: int, campaign_id: int, *, actor: Any = None) -> di
             WHERE l.tenant_id = :tid AND l.campaign_id = :cid AND b.tenant_id = l.tenant_id AND b.id = l.batch_id
               AND b.status = 'failed' AND l.check_status = 'pending'"""), {"tid": tenant_id, "cid": campaign_id})
         return {"campaign_id": campaign_id, "status": "frozen"}
-    repository.refresh_line_statistics(db.engine)
+    started = time.perf_counter()
+    refreshed = repository.refresh_line_statistics(db.engine)
+    statistics_s = round(time.perf_counter() - started, 3)
     rules = effective_rules(campaign.rules)
     ref = reference_date(campaign)
     summary = repository.judge(db.session, tenant_id, campaign, categories_of(campaign_id), rules=rules,
                                ref_date=ref, income_limit_fen=income_limit_fen(rules, ref))
+    summary["timings"] = {"statistics": statistics_s, **summary["timings"]}
+    summary["statistics_refreshed"] = refreshed
     audit.record(actor, "condolence.roster_judged", "condolence_campaign", campaign_id,
                  {k: summary[k] for k in ("lines", "by_status", "ok", "ok_cash_fen", "updated")},
                  tenant_id=tenant_id)

@@ -140,6 +140,7 @@ def clear_lines(session: Any, tenant_id: int, batch_ids: list[int]) -> None:
 # since the last ANALYZE.
 STATS_MIN_CHANGED = 50_000
 STATS_MIN_SHARE = 0.1
+STATS_LOCK_WAIT = "2500ms"
 
 
 def refresh_line_statistics(engine: Any) -> bool:
@@ -148,7 +149,8 @@ def refresh_line_statistics(engine: Any) -> bool:
     fresh campaign for an empty one and hashes its million lines instead of the batches (~3 s more).
 
     On its own short transaction (the lock ANALYZE takes is not held through the judgement), skipped
-    when another session holds that lock, or where the role may not (PostgreSQL < 17: no MAINTAIN).
+    when another session holds that lock for longer than STATS_LOCK_WAIT (autovacuum does not: it is
+    cancelled after deadlock_timeout), or where the role may not (PostgreSQL < 17: no MAINTAIN).
     Returns whether it ran."""
     with engine.begin() as conn:
         row = conn.execute(text("""
@@ -159,7 +161,10 @@ def refresh_line_statistics(engine: Any) -> bool:
             return False
         if not may_maintain(conn, "condolence_lines"):
             return False
-        conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        # Autovacuum is often at the table right then (a million rows just inserted): a wait longer than
+        # deadlock_timeout (1 s) makes PostgreSQL cancel it for us; a user's session holding the lock
+        # is waited for no more than this.
+        conn.execute(text(f"SET LOCAL lock_timeout = '{STATS_LOCK_WAIT}'"))
         try:
             with conn.begin_nested():
                 conn.execute(text("ANALYZE condolence_lines"))
