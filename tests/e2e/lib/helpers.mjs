@@ -137,3 +137,23 @@ export async function eventually(fn, { timeout = 60_000, interval = 500, message
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** Pick an option of an Ant Design Select: click `trigger` to open it (unless a dropdown is open), click
+ * the option matching `optionSelector` (inside the dropdown), and wait for `selected` (the control showing
+ * the choice). A click that lands while the dropdown is still sliding in can be lost: then it is tried
+ * again, up to `attempts` times. */
+export async function selectOption(page, trigger, optionSelector, selected, { attempts = 3 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const dropdown = page.locator('.ant-select-dropdown:visible');
+    if (!(await dropdown.count())) await trigger.click();
+    const option = dropdown.locator(optionSelector).first();
+    await option.waitFor();
+    await option.click();
+    try {
+      await selected.waitFor({ timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // Administration through the screens: create a union under a township, move it under another
 // township, delete it (org tree); create a user and disable it (用户管理), checked against the API.
-import { apiGet, apiSend, assert, login, waitForTableRows } from '../lib/helpers.mjs';
+import { apiGet, apiSend, assert, login, selectOption, waitForTableRows } from '../lib/helpers.mjs';
 
 async function pickOrg(page, dialog, fieldLabel, search, optionText) {
   const input = dialog.getByLabel(fieldLabel, { exact: true });
@@ -35,9 +35,8 @@ export const tests = [
       await page.getByTestId('org-create-child').click();
       const dialog = page.getByRole('dialog').filter({ hasText: '新建下级组织' });
       await dialog.getByLabel('组织名称', { exact: true }).fill(name);
-      await dialog.getByLabel('组织类型', { exact: true }).click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="基层工会"]').click();
-      await dialog.locator('.ant-select-selection-item[title="基层工会"]').waitFor();
+      await selectOption(page, dialog.getByLabel('组织类型', { exact: true }), '.ant-select-item-option[title="基层工会"]',
+        dialog.locator('.ant-select-selection-item[title="基层工会"]'));
       await shot('31-org-create', page);
       await dialog.getByRole('button', { name: /保\s*存/ }).click();
       await page.getByText('组织已创建').waitFor();

@@ -1,14 +1,12 @@
 // The hardship file (困难职工档案): the list with filters → a household's detail (assessment, members,
 // visits, relief) → a review (复核) → exit (脱困退档); a bad ID number on the application form; the
 // to-do list, the dashboard and the policy page. Screenshots of each screen.
-import { apiGet, assert, login, makeIdNumber, waitForTableRows } from '../lib/helpers.mjs';
+import { apiGet, assert, login, makeIdNumber, selectOption, waitForTableRows } from '../lib/helpers.mjs';
 
 async function pickOption(page, dialog, label, optionText) {
   const item = dialog.locator('.ant-form-item').filter({ has: page.locator(`label:text-is("${label}")`) });
-  await item.locator('.ant-select-selector').click();
-  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: optionText }).first();
-  await option.waitFor();
-  await option.click();
+  await selectOption(page, item.locator('.ant-select-selector'), `.ant-select-item-option:has-text("${optionText}")`,
+    item.locator('.ant-select-selection-item').filter({ hasText: optionText }));
 }
 
 const allTests = [

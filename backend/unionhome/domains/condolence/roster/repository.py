@@ -16,8 +16,9 @@ The judgement (`judge`) is one transaction, serialised per campaign by an adviso
    in the stable order keeps its place, the others name it ("与 XX工会 第12行 重复推荐").
 4. `ro` — quotas level by level (the most specific org and category first) and budgets (category caps,
    then the campaign's cash and goods budget): running counts and sums in the stable order.
-5. `rf` — the verdict per line; only the lines whose verdict changed are written (after a fresh
-   reading, those the campaign-wide checks catch), batch counts and the campaign's summary.
+5. the verdict per line (in memory, one statement): the lines whose verdict changed (`rf`: after a fresh
+   reading, those the campaign-wide checks catch) are written, and the counts (`rs`) give the batch
+   counts and the campaign's summary.
 
 The same inputs give the same verdicts, whatever order the batches were parsed in.
 """
@@ -375,13 +376,20 @@ WHERE r.total + CASE WHEN r.scen <> 0 THEN coalesce(b.used, 0) ELSE 0 END > r.ca
 """
 
 
+# The verdict of every line, kept in memory for one statement (a materialized CTE: no temporary table
+# of a million rows): the lines whose verdict changed go to `rf` (a handful after a fresh reading: the
+# chunks wrote the line-local verdict already) and every count the batches and the summary need to `rs`,
+# in one pass. GROUPING(batch_id, township_org_id, category_code, code) tells the count sets apart: 7 by
+# batch, 11 by township, 13 by category, 14 by code (each with the status).
+_VERDICT_TABLES = """
+CREATE TEMP TABLE rf (line_id bigint, status text, code text, reason text, dup_of bigint, township_org_id bigint)
+    ON COMMIT DROP;
+CREATE TEMP TABLE rs (g integer, batch_id bigint, township_org_id bigint, category_code text, code text,
+                      status text, n bigint, cash_fen numeric, goods_fen numeric) ON COMMIT DROP
+"""
+
 _VERDICT = """
-CREATE TEMP TABLE rf ON COMMIT DROP AS
-SELECT v.line_id, v.batch_id, v.township_org_id, v.category_code, v.cash_fen, v.goods_fen, v.status, v.code,
-       v.reason, v.dup_of,
-       (v.status, v.code, v.reason, v.dup_of, v.township_org_id)
-            IS DISTINCT FROM (v.cur_status, v.cur_code, v.cur_reason, v.cur_dup, v.cur_township) AS changed
-FROM (
+WITH v AS MATERIALIZED (
     SELECT rj.line_id, rj.batch_id, rj.township_org_id, rj.category_code, rj.cash_fen, rj.goods_fen,
            CASE WHEN rj.inv_code IS NOT NULL THEN 'invalid'
                 WHEN rd.code IS NOT NULL THEN 'duplicate'
@@ -393,27 +401,25 @@ FROM (
            CASE WHEN rj.inv_code IS NULL THEN rd.dup_of END AS dup_of,
            rj.cur_status, rj.cur_code, rj.cur_reason, rj.cur_dup, rj.cur_township
     FROM rj LEFT JOIN rd USING (line_id) LEFT JOIN ro USING (line_id)
-) v
+), changed AS (
+    INSERT INTO rf (line_id, status, code, reason, dup_of, township_org_id)
+    SELECT line_id, status, code, reason, dup_of, township_org_id FROM v
+    WHERE (status, code, reason, dup_of, township_org_id)
+          IS DISTINCT FROM (cur_status, cur_code, cur_reason, cur_dup, cur_township)
+)
+INSERT INTO rs (g, batch_id, township_org_id, category_code, code, status, n, cash_fen, goods_fen)
+SELECT GROUPING(batch_id, township_org_id, category_code, code), batch_id, township_org_id, category_code,
+       code, status, count(*), coalesce(sum(cash_fen), 0), coalesce(sum(goods_fen), 0)
+FROM v
+GROUP BY GROUPING SETS ((batch_id, status), (township_org_id, status), (category_code, status), (code, status))
 """
 
-# Only the lines whose verdict changed (a handful after a fresh reading: the chunks wrote the
-# line-local verdict already), by primary key.
+# The lines whose verdict changed, by primary key.
 _UPDATE = """
 UPDATE condolence_lines l SET check_status = f.status, check_code = f.code, check_reason = f.reason,
        duplicate_of = f.dup_of, township_org_id = f.township_org_id
 FROM rf f
-WHERE f.changed AND l.tenant_id = :tid AND l.id = f.line_id
-"""
-
-# Every count the batches and the summary need, in one pass over the verdicts. GROUPING(batch_id,
-# township_org_id, category_code, code) tells the sets apart: 7 by batch, 11 by township, 13 by
-# category, 14 by code (each with the status).
-_COUNTS = """
-CREATE TEMP TABLE rs ON COMMIT DROP AS
-SELECT GROUPING(batch_id, township_org_id, category_code, code) AS g, batch_id, township_org_id, category_code,
-       code, status, count(*) AS n, coalesce(sum(cash_fen), 0) AS cash_fen, coalesce(sum(goods_fen), 0) AS goods_fen
-FROM rf
-GROUP BY GROUPING SETS ((batch_id, status), (township_org_id, status), (category_code, status), (code, status))
+WHERE l.tenant_id = :tid AND l.id = f.line_id
 """
 
 _BATCH_COUNTS = """
@@ -507,12 +513,13 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
                 label=f"'超出预算({what}预算' || to_char(:cap / 100.0, 'FM999,999,999,990') || '元)'")), {"cap": cap},
                "budget")
     ex(text("ANALYZE ro"), None, "budget")
+    for stmt in _VERDICT_TABLES.split(";"):
+        ex(text(stmt))
     ex(text(_VERDICT), None, "verdict")
     ex(text("ANALYZE rf"), None, "verdict")
     ex(text("SET LOCAL enable_nestloop = on"))  # the few changed lines, by primary key
     updated = ex(text(_UPDATE), p, "update").rowcount  # type: ignore[attr-defined]
     ex(text("SET LOCAL enable_nestloop = off"))
-    ex(text(_COUNTS), None, "batch_counts")
     ex(text(_BATCH_COUNTS), p, "batch_counts")
     summary = _summary(session, tenant_id)
     timings["summary"] = round(time.perf_counter() - last[0], 3)
