@@ -323,3 +323,35 @@ def test_lines_are_checked_again_when_the_file_or_the_rules_change_after_reading
     assert resp.status_code == 200, resp.get_json()
     run_roster(c, cid)
     assert by_row(lines(c, cid), batch["id"])[4]["check_status"] == "ok"
+
+
+def test_the_judgement_waits_for_the_statistics_refresh_running_beside_it(login_as, tmp_path, people,
+                                                                          roster_jobs_inline, monkeypatch):
+    """The line statistics are refreshed on another connection while the first steps run; the line
+    table is built only once that is done (else a fresh campaign's plan would be made blind)."""
+    import threading
+    import time
+
+    from unionhome.domains.condolence.roster import repository
+
+    threads: list[str] = []
+
+    def slow_refresh(engine):
+        threads.append(threading.current_thread().name)
+        time.sleep(0.5)
+        return True
+
+    monkeypatch.setattr(repository, "refresh_line_statistics", slow_refresh)
+    c = login_as("federation_admin")
+    cid = create_campaign(c)["id"]
+    p = people.one()
+    add_household(c, p)
+    union = orgs_of_type(c, "grassroots", 1)[0]
+    resp = upload(c, cid, write_xlsx(tmp_path / "a.xlsx", [HEADER, row(1, p)]), org_id=union["id"], submit=True)
+    assert resp.status_code == 201, resp.get_json()
+    result = run_roster(c, cid)
+    timings = result["timings"]
+    assert threads and threads[0] != threading.current_thread().name
+    assert timings["statistics"] >= 0.5
+    assert timings["statistics_wait"] >= 0.3, timings  # the line table waited for it
+    assert by_row(lines(c, cid))[3]["check_status"] == "ok"

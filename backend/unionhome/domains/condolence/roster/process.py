@@ -264,6 +264,12 @@ def income_limit_fen(rules: dict[str, Any], on: date) -> int | None:
     return int(policy.min_living_line_fen) * int(pct) // 100
 
 
+def _refresh_statistics(engine: Any) -> tuple[bool, float]:
+    started = time.perf_counter()
+    refreshed = repository.refresh_line_statistics(engine)
+    return refreshed, round(time.perf_counter() - started, 3)
+
+
 def judge_campaign(tenant_id: int, campaign_id: int, *, actor: Any = None) -> dict[str, Any]:
     """Judge the campaign's lines (not committed). A frozen campaign (the county approved its roster) is
     never judged again: batches read for it meanwhile, if any, fail."""
@@ -286,13 +292,17 @@ def judge_campaign(tenant_id: int, campaign_id: int, *, actor: Any = None) -> di
             WHERE l.tenant_id = :tid AND l.campaign_id = :cid AND b.tenant_id = l.tenant_id AND b.id = l.batch_id
               AND b.status = 'failed' AND l.check_status = 'pending'"""), {"tid": tenant_id, "cid": campaign_id})
         return {"campaign_id": campaign_id, "status": "frozen"}
-    started = time.perf_counter()
-    refreshed = repository.refresh_line_statistics(db.engine)
-    statistics_s = round(time.perf_counter() - started, 3)
     rules = effective_rules(campaign.rules)
     ref = reference_date(campaign)
-    summary = repository.judge(db.session, tenant_id, campaign, categories_of(campaign_id), rules=rules,
-                               ref_date=ref, income_limit_fen=income_limit_fen(rules, ref))
+    # The line statistics are refreshed on another connection while the judgement's first steps (the
+    # batches, earlier campaigns) run: that waits up to ~1 s for autovacuum to make way, on the core the
+    # judgement leaves idle.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-statistics") as pool:
+        refreshing = pool.submit(_refresh_statistics, db.engine)
+        summary = repository.judge(db.session, tenant_id, campaign, categories_of(campaign_id), rules=rules,
+                                   ref_date=ref, income_limit_fen=income_limit_fen(rules, ref),
+                                   statistics=refreshing.result)
+        refreshed, statistics_s = refreshing.result()
     summary["timings"] = {"statistics": statistics_s, **summary["timings"]}
     summary["statistics_refreshed"] = refreshed
     audit.record(actor, "condolence.roster_judged", "condolence_campaign", campaign_id,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -436,9 +436,13 @@ WHERE b.tenant_id = :tid AND b.id = x.batch_id
 
 
 def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[str, str]], *,
-          rules: dict[str, Any], ref_date: date, income_limit_fen: int | None) -> dict[str, Any]:
+          rules: dict[str, Any], ref_date: date, income_limit_fen: int | None,
+          statistics: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Judge every line of `campaign` (see the module docstring). Runs in the session's transaction;
-    the caller commits. Returns the summary (also stored on the campaign)."""
+    the caller commits. Returns the summary (also stored on the campaign).
+
+    `statistics`: called (and waited for) before the first statement over this campaign's lines — the
+    caller refreshes their statistics beside the first steps, which do not read them."""
     local_params = local.params(tenant_id=tenant_id, campaign_id=campaign.id, rules=rules, ref_date=ref_date,
                                 income_limit_fen=income_limit_fen, categories=categories)
     timings: dict[str, float] = {}
@@ -467,6 +471,18 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
     ex(text(_BATCHES), p, "batches")
     ex(text(_CATEGORIES), p, "batches")
     ex(text("ANALYZE rb"), None, "batches")
+    cooldown = int(rules.get("cooldown_months") or 0)
+    cooldown_from = _months_before(ref_date, cooldown) if cooldown > 0 else None
+    lp = {**p, "festival": campaign.festival, "year": campaign.year, "ref_date": ref_date,
+          "once_per_festival": bool(rules.get("once_per_festival")), "cooldown_from": cooldown_from,
+          "cooldown_on": cooldown_from is not None, "cooldown_months": cooldown}
+    ex(text(_HELPED), lp, "earlier_campaigns")
+    ex(text("ANALYZE rp"), None, "earlier_campaigns")
+    if statistics is not None:
+        statistics()
+        now = time.perf_counter()
+        timings["statistics_wait"] = round(now - last[0], 3)
+        last[0] = now
     # Lines checked against another basis (rules, categories or the hardship file changed since they were
     # read; a manual line; a correction) are checked again first.
     current = local.basis(session, local_params)
@@ -480,13 +496,6 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
         ex(text("SET LOCAL enable_nestloop = off"))
         ex(text("UPDATE condolence_batches SET checked_basis = :basis WHERE tenant_id = :tid AND id = ANY(:ids)"),
            {**p, "basis": current, "ids": stale}, "recheck")
-    cooldown = int(rules.get("cooldown_months") or 0)
-    cooldown_from = _months_before(ref_date, cooldown) if cooldown > 0 else None
-    lp = {**p, "festival": campaign.festival, "year": campaign.year, "ref_date": ref_date,
-          "once_per_festival": bool(rules.get("once_per_festival")), "cooldown_from": cooldown_from,
-          "cooldown_on": cooldown_from is not None, "cooldown_months": cooldown}
-    ex(text(_HELPED), lp, "earlier_campaigns")
-    ex(text("ANALYZE rp"), None, "earlier_campaigns")
     ex(text(_LINES), lp, "checks")
     ex(text("ANALYZE rj"), None, "checks")
     ex(text(_DUPLICATES), None, "duplicates")
