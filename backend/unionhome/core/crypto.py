@@ -99,6 +99,14 @@ class PiiCipher:
         cached = self._derived.get((version, tenant_id))
         if cached is not None:
             return cached
+        encryption_key, lookup_key = self._key_bytes(version, tenant_id)
+        keys = (AESGCM(encryption_key), lookup_key)
+        self._derived[(version, tenant_id)] = keys
+        return keys
+
+    def _key_bytes(self, version: int, tenant_id: int) -> tuple[bytes, bytes]:
+        """The raw (encryption, lookup) keys of `version` for `tenant_id` — also for a compiled encoder that
+        must write exactly what `encrypt` and `lookup_hash` write (the roster's row builder)."""
         # One HKDF output split in two: the first half encrypts, the second half keys the lookup HMAC.
         okm = HKDF(
             algorithm=hashes.SHA256(),
@@ -106,20 +114,7 @@ class PiiCipher:
             salt=None,
             info=_INFO_PREFIX + _tenant_bytes(tenant_id),
         ).derive(self._masters[version])
-        keys = (AESGCM(okm[:KEY_BYTES]), okm[KEY_BYTES:])
-        self._derived[(version, tenant_id)] = keys
-        return keys
-
-    def _key_bytes(self, tenant_id: int) -> tuple[int, bytes, bytes]:
-        """(version, encryption key, lookup key) of the current version for `tenant_id`: for a compiled
-        encoder that must write exactly what `encrypt` and `lookup_hash` write (the roster's row builder)."""
-        okm = HKDF(
-            algorithm=hashes.SHA256(),
-            length=2 * KEY_BYTES,
-            salt=None,
-            info=_INFO_PREFIX + _tenant_bytes(tenant_id),
-        ).derive(self._masters[self._version])
-        return self._version, okm[:KEY_BYTES], okm[KEY_BYTES:]
+        return okm[:KEY_BYTES], okm[KEY_BYTES:]
 
     @staticmethod
     def _aad(version: int, tenant_id: int) -> bytes:

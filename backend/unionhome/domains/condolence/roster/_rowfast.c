@@ -77,6 +77,14 @@ static int Builder_init(Builder *self, PyObject *args, PyObject *kwds) {
                           &PyDict_Type, &categories))
         return -1;
     int rc = -1;
+    /* __init__ may be called again: start from fresh contexts (the frees accept NULL) */
+    EVP_CIPHER_CTX_free(self->aead);
+    EVP_MD_CTX_free(self->inner);
+    EVP_MD_CTX_free(self->outer);
+    EVP_MD_CTX_free(self->tmp);
+    self->aead = NULL;
+    self->inner = self->outer = self->tmp = NULL;
+    self->positioned = 0;
     if (enc.len != 32 || mac.len != 32 || aad.len > 64 || version < 1 || version > 255) {
         PyErr_SetString(PyExc_ValueError, "bad key material");
         goto done;

@@ -1,4 +1,4 @@
-# The compiled row builder (_rowfast.c); see parse.RowBuilder and checks.fast_builder.
+# The compiled row builder (_rowfast.c); see parse.RowBuilder and checks.RowCrypto.compiled_builder.
 from typing import Any
 
 class Builder:

@@ -190,9 +190,9 @@ class RowCrypto:
     _POOL = 4096  # nonces drawn per os.urandom call
 
     def __init__(self, cipher: PiiCipher, tenant_id: int) -> None:
-        self.cipher = cipher
-        self.tenant_id = tenant_id
-        version = cipher._version  # noqa: SLF001 - the same keys PiiCipher derives for this tenant
+        self._cipher = cipher
+        self._tenant_id = tenant_id
+        version = self._version = cipher._version  # noqa: SLF001 - the same keys PiiCipher derives for this tenant
         aead, mac_key = cipher._keys(version, tenant_id)  # noqa: SLF001
         self._encrypt = aead.encrypt
         self._prefix = bytes([version])
@@ -202,6 +202,7 @@ class RowCrypto:
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self._nonces = b""
         self._at = 0
+        self._raw_keys: tuple[bytes, bytes] | None = None
 
     def lookup_hash(self, kind: bytes, value: str) -> bytes:
         """`kind` as bytes with its NUL separator, e.g. b"id_number\\x00"."""
@@ -210,6 +211,19 @@ class RowCrypto:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.digest()
+
+    def compiled_builder(self, categories_seen: dict[str, str | None], today: date) -> Any:
+        """The compiled row builder (`_rowfast.Builder`) with this tenant's keys, or None where it is not
+        built or turned off (`ROWFAST`). It reads the campaign's category texts from `categories_seen`
+        (what `Categories.resolve` has met). The keys are derived once per RowCrypto."""
+        if not ROWFAST:
+            return None
+        if self._raw_keys is None:
+            self._raw_keys = self._cipher._key_bytes(self._version, self._tenant_id)  # noqa: SLF001
+        encryption_key, lookup_key = self._raw_keys
+        return _rowfast.Builder(encryption_key, lookup_key, self._version, self._aad,
+                                today.year * 10000 + today.month * 100 + today.day, sorted(cnid.PROVINCE_CODES),
+                                categories_seen)
 
     def encrypt(self, value: str) -> bytes:
         at = self._at
@@ -233,17 +247,6 @@ except ImportError:  # pragma: no cover - the image or checkout without it reads
 
 # UNIONHOME_ROWFAST=0 turns the compiled builder off (to compare, or to rule it out).
 ROWFAST = _rowfast is not None and os.environ.get("UNIONHOME_ROWFAST", "1") != "0"
-
-
-def fast_builder(crypto: RowCrypto, categories_seen: dict[str, str | None], today: date) -> Any:
-    """The compiled builder with the tenant's keys, or None where it is not available. It reads the
-    campaign's category texts from `categories_seen` (what `Categories.resolve` has met)."""
-    if not ROWFAST:
-        return None
-    version, enc_key, mac_key = crypto.cipher._key_bytes(crypto.tenant_id)  # noqa: SLF001
-    return _rowfast.Builder(enc_key, mac_key, version, crypto.cipher._aad(version, crypto.tenant_id),  # noqa: SLF001
-                            today.year * 10000 + today.month * 100 + today.day, sorted(cnid.PROVINCE_CODES),
-                            categories_seen)
 
 
 def copy_rows(rows: list[tuple[Any, ...]], types: str) -> bytes:

@@ -178,7 +178,7 @@ class RowBuilder:
         self._get: Any = None
         self._width = 0
         self._absent: tuple[int, ...] = ()
-        self._fast = checks.fast_builder(crypto, categories._seen, today) if fast else None  # noqa: SLF001
+        self._fast = crypto.compiled_builder(categories._seen, today) if fast else None  # noqa: SLF001
         self._fast_build = self._fast.build if self._fast is not None else None
 
     def set_positions(self, positions: dict[str, int]) -> None:

@@ -381,12 +381,12 @@ WHERE r.total + CASE WHEN r.scen <> 0 THEN coalesce(b.used, 0) ELSE 0 END > r.ca
 # chunks wrote the line-local verdict already) and every count the batches and the summary need to `rs`,
 # in one pass. GROUPING(batch_id, township_org_id, category_code, code) tells the count sets apart: 7 by
 # batch, 11 by township, 13 by category, 14 by code (each with the status).
-_VERDICT_TABLES = """
-CREATE TEMP TABLE rf (line_id bigint, status text, code text, reason text, dup_of bigint, township_org_id bigint)
-    ON COMMIT DROP;
-CREATE TEMP TABLE rs (g integer, batch_id bigint, township_org_id bigint, category_code text, code text,
-                      status text, n bigint, cash_fen numeric, goods_fen numeric) ON COMMIT DROP
-"""
+_VERDICT_TABLES = (
+    "CREATE TEMP TABLE rf (line_id bigint, status text, code text, reason text, dup_of bigint, "
+    "township_org_id bigint) ON COMMIT DROP",
+    "CREATE TEMP TABLE rs (g integer, batch_id bigint, township_org_id bigint, category_code text, code text, "
+    "status text, n bigint, cash_fen numeric, goods_fen numeric) ON COMMIT DROP",
+)
 
 _VERDICT = """
 WITH v AS MATERIALIZED (
@@ -522,7 +522,7 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
                 label=f"'超出预算({what}预算' || to_char(:cap / 100.0, 'FM999,999,999,990') || '元)'")), {"cap": cap},
                "budget")
     ex(text("ANALYZE ro"), None, "budget")
-    for stmt in _VERDICT_TABLES.split(";"):
+    for stmt in _VERDICT_TABLES:
         ex(text(stmt))
     ex(text(_VERDICT), None, "verdict")
     ex(text("ANALYZE rf"), None, "verdict")
