@@ -157,3 +157,14 @@ export async function selectOption(page, trigger, optionSelector, selected, { at
     }
   }
 }
+
+/** Pick an org in a tree select: the field labelled `fieldLabel` (within `scope`: the page or a dialog)
+ * is searched for `search`, and the tree node showing `optionText` is clicked. */
+export async function pickOrg(page, scope, fieldLabel, search, optionText) {
+  const input = scope.getByLabel(fieldLabel, { exact: true });
+  await input.click();
+  await input.fill(search);
+  const option = page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: optionText }).first();
+  await option.waitFor();
+  await option.click();
+}

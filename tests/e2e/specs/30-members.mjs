@@ -1,15 +1,6 @@
 // Member forms: a bad ID number gets the server's message on the ID number field; a good one
 // registers the member. The detail drawer reveals a full ID number (logged) and transfers.
-import { apiGet, assert, login, makeIdNumber, waitForTableRows } from '../lib/helpers.mjs';
-
-async function pickOrg(page, fieldLabel, search, optionText) {
-  const input = page.getByLabel(fieldLabel, { exact: true });
-  await input.click();
-  await input.fill(search);
-  const option = page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: optionText }).first();
-  await option.waitFor();
-  await option.click();
-}
+import { apiGet, assert, login, makeIdNumber, pickOrg, waitForTableRows } from '../lib/helpers.mjs';
 
 export const tests = [
   {
@@ -26,7 +17,7 @@ export const tests = [
       const valid = makeIdNumber('19900307', String(100 + Math.floor(Math.random() * 900)));
       const wrong = valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
       await dialog.getByLabel('身份证号', { exact: true }).fill(wrong);
-      await pickOrg(page, '所在工会', '振宇', '新乡振宇汽车零部件有限公司工会委员会');
+      await pickOrg(page, page, '所在工会', '振宇', '新乡振宇汽车零部件有限公司工会委员会');
       await dialog.getByRole('button', { name: /保\s*存/ }).click();
 
       const idItem = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('身份证号', { exact: true }) });
@@ -67,7 +58,7 @@ export const tests = [
       await drawer.getByTestId('member-transfer').click();
       const dialog = page.getByRole('dialog').filter({ hasText: '办理组织关系接转' });
       await dialog.waitFor();
-      await pickOrg(page, '转入工会', target[0], target[1]);
+      await pickOrg(page, page, '转入工会', target[0], target[1]);
       // A date safely in the past on both the browser's (Beijing) and the server's clock.
       const date = new Date(Date.now() - 3 * 86400_000).toISOString().slice(0, 10);
       const dateInput = dialog.getByLabel('接转日期', { exact: true });

@@ -1,15 +1,6 @@
 // Administration through the screens: create a union under a township, move it under another
 // township, delete it (org tree); create a user and disable it (用户管理), checked against the API.
-import { apiGet, apiSend, assert, login, selectOption, waitForTableRows } from '../lib/helpers.mjs';
-
-async function pickOrg(page, dialog, fieldLabel, search, optionText) {
-  const input = dialog.getByLabel(fieldLabel, { exact: true });
-  await input.click();
-  await input.fill(search);
-  const option = page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: optionText }).first();
-  await option.waitFor();
-  await option.click();
-}
+import { apiGet, apiSend, assert, login, pickOrg, selectOption, waitForTableRows } from '../lib/helpers.mjs';
 
 /** POST /auth/login in the page's context: a token first (GET /auth/csrf keeps one the context holds),
  * then the login echoing the context's csrf cookie. */
