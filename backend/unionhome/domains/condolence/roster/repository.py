@@ -114,6 +114,7 @@ def copy_lines(session: Any, *, tenant_id: int, campaign_id: int, batch_id: int,
     target = (f"tenant_id, campaign_id, batch_id, org_id, township_org_id, {', '.join(_PASSTHROUGH)}, "
               f"sheet_category_code, {', '.join(local.LOCAL_COLUMNS)}, check_code, check_reason, review_status, "
               "objection_upheld, payment_status")
+    session.execute(text(local.NO_PROBE_CACHE))
     session.execute(text(
         f"WITH {local.CATEGORIES_CTE} INSERT INTO condolence_lines ({target}) "
         f"SELECT :tid, :cid, :bid, :org, :township, f.*, f.pre_code, f.pre_reason, 'pending', false, 'unpaid' "
