@@ -10,8 +10,10 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import text
 
-TENANT_EXPR = "nullif(current_setting('app.tenant_id', true), '')::bigint"
-SYSTEM_EXPR = "coalesce(current_setting('app.system', true), '') = 'on'"
+# Each a scalar subquery, so PostgreSQL evaluates it once per statement (an InitPlan) instead of once per
+# row it filters or checks: a scan of a million rows under the policy costs ~0.1 s less (migration 0014).
+TENANT_EXPR = "(SELECT nullif(current_setting('app.tenant_id', true), '')::bigint)"
+SYSTEM_EXPR = "(SELECT coalesce(current_setting('app.system', true), '') = 'on')"
 
 
 def _ident(name: str) -> str:

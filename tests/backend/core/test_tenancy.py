@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from unionhome.core.tenancy import TenantContextMissing, system_context, tenant_context
 from unionhome.domains.orgs.models import Member, Org
@@ -70,6 +70,50 @@ def test_every_tenant_table_has_rls_enabled(app, database):
     for table in tenant_tables:
         assert rows.get(table) is True, f"{table} has no row-level security"
         assert table in policies, f"{table} has no policy"
+
+
+def _policy_quals(conn) -> dict[str, str]:
+    return {f"{t}.{p}": q for t, p, q in conn.execute(
+        "select tablename, policyname, qual from pg_policies where schemaname = 'public'").fetchall()}
+
+
+def test_policies_read_the_settings_once_per_statement_and_migration_0014_round_trips(app, database):
+    """Every policy compares with the settings as scalar subqueries (one evaluation per statement); the
+    migration that made them so turns them back and forth, keeping each policy's column."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = Path(app.extensions["migrate"].directory) / "versions" / "0014_rls_once_per_statement.py"
+    spec = importlib.util.spec_from_file_location("migration_0014", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    url = app.config["DATABASE_URL"].replace("+psycopg", "")
+    with psycopg.connect(url) as conn:
+        quals = _policy_quals(conn)
+        assert quals["tenants.tenant_isolation"].startswith("((id = ( SELECT")
+        for name, qual in quals.items():
+            assert "current_setting" in qual and qual.count("current_setting") == qual.count("SELECT"), (name, qual)
+    owner = create_engine(app.config["DATABASE_URL"])  # the migrations' role; everything is rolled back
+    try:
+        with owner.connect() as conn, conn.begin() as tx, app.app_context():
+            with Operations.context(MigrationContext.configure(conn)):
+                migration.downgrade()
+                old = {f"{t}.{p}": q for t, p, q in conn.execute(text(
+                    "select tablename, policyname, qual from pg_policies where schemaname = 'public'")).all()}
+                assert old.keys() == quals.keys()
+                assert all("SELECT" not in q for q in old.values())
+                assert old["tenants.tenant_isolation"].startswith("((id = (NULLIF(current_setting")
+                migration.upgrade()
+                again = {f"{t}.{p}": q for t, p, q in conn.execute(text(
+                    "select tablename, policyname, qual from pg_policies where schemaname = 'public'")).all()}
+                assert again == quals
+            tx.rollback()
+    finally:
+        owner.dispose()
 
 
 def test_orm_query_without_tenant_context_is_refused(app, database):
