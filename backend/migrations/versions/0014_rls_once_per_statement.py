@@ -41,16 +41,14 @@ def _policies() -> list[tuple[str, str, str]]:
 
 def _recreate(tenant_expr: str, system_expr: str) -> None:
     for table, policy, qual in _policies():
-        t = f'"{table}"'
-        system = f"({system_expr})"
         if policy == "system_only":
-            cond = system
+            cond = rls.system_condition(system_expr)
         else:
             m = _COLUMN.match(qual)
             if m is None:
                 raise RuntimeError(f"unexpected policy on {table}: {qual}")
-            cond = f'("{m.group(1)}" = {tenant_expr} OR {system})'
-        op.execute(text(f"ALTER POLICY {policy} ON {t} USING {cond} WITH CHECK {cond}"))
+            cond = rls.tenant_condition(m.group(1), tenant_expr, system_expr)
+        op.execute(text(f'ALTER POLICY {policy} ON "{table}" USING {cond} WITH CHECK {cond}'))
 
 
 def upgrade():

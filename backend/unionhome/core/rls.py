@@ -42,10 +42,20 @@ def grant_app_role(role: str, tables: list[str]) -> None:
     op.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}"))
 
 
+def tenant_condition(column: str = "tenant_id", tenant_expr: str = TENANT_EXPR, system_expr: str = SYSTEM_EXPR) -> str:
+    """The `tenant_isolation` policy's condition on `column` (the expressions: migration 0014 also writes
+    the ones before it)."""
+    return f"({_ident(column)} = {tenant_expr} OR {system_expr})"
+
+
+def system_condition(system_expr: str = SYSTEM_EXPR) -> str:
+    """The `system_only` policy's condition."""
+    return f"({system_expr})"
+
+
 def tenant_policy(table: str, column: str = "tenant_id") -> None:
     """Rows visible/writable only for the tenant in `app.tenant_id` (or in a system context)."""
-    t, c = _ident(table), _ident(column)
-    cond = f"({c} = {TENANT_EXPR} OR {SYSTEM_EXPR})"
+    t, cond = _ident(table), tenant_condition(column)
     op.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
     op.execute(text(f"DROP POLICY IF EXISTS tenant_isolation ON {t}"))
     op.execute(text(f"CREATE POLICY tenant_isolation ON {t} USING {cond} WITH CHECK {cond}"))
@@ -55,4 +65,5 @@ def system_only_policy(table: str) -> None:
     t = _ident(table)
     op.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
     op.execute(text(f"DROP POLICY IF EXISTS system_only ON {t}"))
-    op.execute(text(f"CREATE POLICY system_only ON {t} USING ({SYSTEM_EXPR}) WITH CHECK ({SYSTEM_EXPR})"))
+    cond = system_condition()
+    op.execute(text(f"CREATE POLICY system_only ON {t} USING {cond} WITH CHECK {cond}"))

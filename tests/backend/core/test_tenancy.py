@@ -72,9 +72,8 @@ def test_every_tenant_table_has_rls_enabled(app, database):
         assert table in policies, f"{table} has no policy"
 
 
-def _policy_quals(conn) -> dict[str, str]:
-    return {f"{t}.{p}": q for t, p, q in conn.execute(
-        "select tablename, policyname, qual from pg_policies where schemaname = 'public'").fetchall()}
+# table.policy → its condition as PostgreSQL prints it
+_POLICY_QUALS = "select tablename || '.' || policyname, qual from pg_policies where schemaname = 'public'"
 
 
 def test_policies_read_the_settings_once_per_statement_and_migration_0014_round_trips(app, database):
@@ -93,7 +92,7 @@ def test_policies_read_the_settings_once_per_statement_and_migration_0014_round_
     spec.loader.exec_module(migration)
     url = app.config["DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(url) as conn:
-        quals = _policy_quals(conn)
+        quals = dict(conn.execute(_POLICY_QUALS).fetchall())
         assert quals["tenants.tenant_isolation"].startswith("((id = ( SELECT")
         for name, qual in quals.items():
             assert "current_setting" in qual and qual.count("current_setting") == qual.count("SELECT"), (name, qual)
@@ -102,14 +101,12 @@ def test_policies_read_the_settings_once_per_statement_and_migration_0014_round_
         with owner.connect() as conn, conn.begin() as tx, app.app_context():
             with Operations.context(MigrationContext.configure(conn)):
                 migration.downgrade()
-                old = {f"{t}.{p}": q for t, p, q in conn.execute(text(
-                    "select tablename, policyname, qual from pg_policies where schemaname = 'public'")).all()}
+                old = dict(conn.execute(text(_POLICY_QUALS)).all())
                 assert old.keys() == quals.keys()
                 assert all("SELECT" not in q for q in old.values())
                 assert old["tenants.tenant_isolation"].startswith("((id = (NULLIF(current_setting")
                 migration.upgrade()
-                again = {f"{t}.{p}": q for t, p, q in conn.execute(text(
-                    "select tablename, policyname, qual from pg_policies where schemaname = 'public'")).all()}
+                again = dict(conn.execute(text(_POLICY_QUALS)).all())
                 assert again == quals
             tx.rollback()
     finally:
