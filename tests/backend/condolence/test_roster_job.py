@@ -355,3 +355,54 @@ def test_the_judgement_waits_for_the_statistics_refresh_running_beside_it(login_
     assert timings["statistics"] >= 0.5
     assert timings["statistics_wait"] >= 0.3, timings  # the line table waited for it
     assert by_row(lines(c, cid))[3]["check_status"] == "ok"
+
+
+def test_readers_take_each_batch_once_and_stop_when_none_is_left(login_as, tmp_path, people, roster_jobs_inline):
+    """The reader jobs of a large roster take unread batches one at a time (a row lock the readers
+    beside them skip); what one reader read, the next one leaves alone, and the result is the same."""
+    from unionhome.domains.condolence.roster import jobs, process
+
+    c = login_as("federation_admin")
+    tid = tenant_of(c)
+    cid = create_campaign(c)["id"]
+    ps = people.many(6)
+    for p in ps:
+        add_household(c, p)
+    bids = [upload(c, cid, write_xlsx(tmp_path / f"{n}.xlsx", [HEADER] + [row(i + 1, p) for i, p in enumerate(pair)]),
+                   submit=True).get_json()["id"] for n, pair in enumerate((ps[:2], ps[2:4], ps[4:]))]
+    with tenant_context(tid):
+        claimed = process.claim(tid, cid, None)
+        db.session.commit()
+        assert sorted(cl.batch_id for cl in claimed) == sorted(bids)
+        basis = process.check_basis(tid, cid)
+        with process.BatchReader(tid, cid, basis) as reader:
+            reader.plan(bids)
+            first = reader.take_next(bids)
+            assert first == min(bids)
+            assert reader.take_next(bids, besides=first) == sorted(bids)[1]  # not the one it holds
+            reader.read(first)
+            assert reader.take_next(bids, besides=None) == sorted(bids)[1]  # the read one is done
+            db.session.commit()
+            assert reader.retake(sorted(bids)[1]) and not reader.retake(first)
+            db.session.rollback()
+        out = jobs.read_chunk_job(tid, 0, cid, bids, basis)  # the rest, then nothing is left
+        assert out == {"batches": 2, "rows": 4}
+        assert jobs.read_chunk_job(tid, 0, cid, bids, basis) == {"batches": 0, "rows": 0}
+    run_roster(c, cid)
+    got = lines(c, cid)
+    assert len(got) == 6 and {x["check_status"] for x in got} == {"ok"}
+    assert sorted(x["batch_id"] for x in got) == sorted(b for b in bids for _ in range(2))
+
+
+def test_one_reader_per_worker_and_chunk_of_workbooks(monkeypatch):
+    from unionhome.domains.condolence.roster import jobs, process
+
+    mb = 1024 * 1024
+    monkeypatch.setattr(jobs, "_workers", lambda: 2)
+    assert jobs._readers([process.Claimed(1, 90 * mb)]) == 1  # one workbook: one reader
+    assert jobs._readers([process.Claimed(i, mb) for i in range(2)]) == 1  # 2 MB: not worth a second
+    assert jobs._readers([process.Claimed(i, 2 * mb) for i in range(500)]) == 2  # a county: every worker
+    monkeypatch.setattr(jobs, "_workers", lambda: 30)
+    assert jobs._readers([process.Claimed(i, 2 * mb) for i in range(500)]) == jobs.MAX_READERS
+    monkeypatch.setattr(jobs, "_workers", lambda: 0)
+    assert jobs._readers([process.Claimed(i, 2 * mb) for i in range(500)]) == 1

@@ -11,6 +11,7 @@ again first deletes the lines of its previous reading; the judgement is determin
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import time
@@ -106,39 +107,70 @@ class BatchReader:
         self.today = china_today()
         self.timings: dict[str, float] = {}
         self._ahead: dict[int, Future[Path]] = {}
-        self._plan: list[tuple[int, str]] = []
+        self._keys: dict[int, str] = {}
         self._townships: dict[int, int | None] = {}  # org → its township union (looked up per plan)
         self._pool: ThreadPoolExecutor | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     # -- fetching one workbook ahead --------------------------------------------------------------
     # An S3 GET is mostly waiting (~15 ms a workbook, plus the transfer): while one workbook is parsed
-    # and written, a thread downloads the next one of the plan.
+    # and written, a thread downloads the next one (`prefetch`).
 
     def plan(self, batch_ids: list[int]) -> BatchReader:
-        """The batches this reader will read, in order: their workbooks are fetched one ahead."""
+        """The batches this reader may read (their storage keys and townships are looked up once)."""
         rows = db.session.execute(select(CondolenceBatch.id, CondolenceBatch.storage_key, CondolenceBatch.org_id).where(
             CondolenceBatch.tenant_id == self.tenant_id, CondolenceBatch.id.in_(batch_ids))).all()
-        keys = {int(i): k for i, k, _ in rows if k}
-        self._plan = [(b, keys[b]) for b in batch_ids if b in keys]
+        self._keys = {int(i): k for i, k, _ in rows if k}
         self._townships.update(township_ids_of({int(o) for _, _, o in rows}))
-        if len(self._plan) > 1:
+        if len(self._keys) > 1:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-fetch")
             self._tmp = tempfile.TemporaryDirectory(prefix="uh-roster-ahead-")
             self._storage = get_storage()
         return self
 
-    def _fetch_ahead(self, after: int) -> None:
-        if self._pool is None:
+    def prefetch(self, batch_id: int | None) -> None:
+        """Start downloading the workbook of `batch_id` (read next) while the current one is read."""
+        if self._pool is None or batch_id is None or batch_id in self._ahead or batch_id not in self._keys:
             return
-        ids = [b for b, _ in self._plan]
-        if after not in ids:
-            return
-        for batch_id, key in self._plan[ids.index(after) + 1:]:
-            if batch_id not in self._ahead:
-                path = Path(self._tmp.name) / f"{batch_id}"  # type: ignore[union-attr]
-                self._ahead[batch_id] = self._pool.submit(_fetch_to, self._storage, key, path)
-            break
+        path = Path(self._tmp.name) / f"{batch_id}"  # type: ignore[union-attr]
+        self._ahead[batch_id] = self._pool.submit(_fetch_to, self._storage, self._keys[batch_id], path)
+
+    def _drop_ahead(self, keep: int | None) -> None:
+        """Forget workbooks fetched ahead for batches other than `keep` (another reader took them)."""
+        for batch_id in [b for b in self._ahead if b != keep]:
+            future = self._ahead.pop(batch_id)
+            with contextlib.suppress(Exception):
+                future.result().unlink(missing_ok=True)
+
+    # -- taking batches (readers side by side) ----------------------------------------------------
+    # Several readers (chunk jobs) may read one roster job's batches at once: each takes the next
+    # unread batch with a row lock that the others skip, so no batch is read twice at the same time.
+    # The lock lasts until the reader commits (its checkpoint, with the batch's lines); a batch taken
+    # before that commit and not read yet is taken again afterwards (`retake`).
+
+    _TAKE = """
+        SELECT id FROM condolence_batches
+        WHERE tenant_id = :tid AND id = ANY(:ids) AND status = 'processing' AND parsed_at IS NULL
+          AND id IS DISTINCT FROM :besides
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"""
+
+    def take_next(self, batch_ids: list[int], besides: int | None = None) -> int | None:
+        """Lock the first unread batch of `batch_ids` no other reader holds (not `besides`, which this
+        reader holds already) and start fetching its workbook; None when none is left."""
+        found = db.session.execute(text(self._TAKE), {"tid": self.tenant_id, "ids": batch_ids,
+                                                      "besides": besides}).scalar()
+        batch_id = int(found) if found is not None else None
+        self._drop_ahead(keep=besides)
+        self.prefetch(batch_id)
+        return batch_id
+
+    def retake(self, batch_id: int) -> bool:
+        """After a commit released its lock: lock `batch_id` again if it is still unread and free."""
+        found = db.session.execute(text(self._TAKE), {"tid": self.tenant_id, "ids": [batch_id],
+                                                      "besides": None}).scalar()
+        if found is None:
+            self._drop_ahead(keep=None)
+        return found is not None
 
     def _take(self, batch_id: int, key: str, path: Path) -> Path:
         future = self._ahead.pop(batch_id, None)
@@ -181,7 +213,6 @@ class BatchReader:
             with tempfile.TemporaryDirectory(prefix="uh-roster-") as tmp:
                 path = Path(tmp) / "nominations"
                 t0 = time.perf_counter()
-                self._fetch_ahead(batch_id)
                 path = self._take(batch_id, batch.storage_key or "", path)
                 self.timings["fetch"] = self.timings.get("fetch", 0.0) + time.perf_counter() - t0
                 try:
