@@ -211,3 +211,44 @@ def test_the_compiled_copy_encoder_writes_what_psycopg_writes(cipher: PiiCipher,
         checks.copy_rows([(1, 2.5, *lines[0][2:])], repository._COPY_LETTERS)  # noqa: SLF001
     with pytest.raises(TypeError, match="19 values"):
         checks.copy_rows([lines[0][:5]], repository._COPY_LETTERS)  # noqa: SLF001
+
+
+SCAN_CASES = [
+    (b'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2024" spans="1:12">', (2024, False)),
+    (b'<row r="7"><c r="ZZ7"><v>1</v></c>', (7, False)),
+    (b'<c r="AAA1"><v>1</v></c>', (0, True)),  # beyond column ZZ
+    (b'<c r="A12345678"><v>1</v></c>', (0, True)),  # beyond row 9,999,999
+    (b'<c r="AB1234567"><v>1</v></c>', (0, False)),
+    (b'<c r="B2"><f>SUM(A1:A2)</f></c>', (0, True)),
+    (b'<c r="B2"><f t="shared" si="0"/></c>', (0, True)),
+    (b'<c r="B2" t="e"><v>#N/A</v></c>', (0, True)),
+    (b'<row r="1234567890">', (0, True)),
+    (b'<row r="5"><row r="12', (5, False)),  # cut at the end: scanned again with the next piece
+    (b'<row r="5"><c r="ZZ', (5, False)),
+    (b'<row r="5"><c r="ZZA', (0, True)),
+    (b'<row r="x"><fx/><c r="a1">', (0, False)),
+    (b'', (0, False)),
+    (b'<', (0, False)),
+    (b'<c r="', (0, False)),
+]
+
+
+def _verdict(scan: tuple[int, bool]) -> tuple[int, bool]:
+    """What safe_source acts on: anything unusual sends the file to the full inspection, whatever the
+    row numbers (the compiled scan stops at the first unusual thing)."""
+    return (0, True) if scan[1] else scan
+
+
+@pytest.mark.parametrize(("xml", "expected"), SCAN_CASES)
+def test_the_compiled_sheet_scan_is_the_python_one(xml: bytes, expected: tuple[int, bool]) -> None:
+    assert _verdict(parse._scan_python(xml)) == expected  # noqa: SLF001
+    assert _verdict(checks.scan_sheet_xml(xml)) == expected
+
+
+def test_the_compiled_sheet_scan_on_random_pieces_of_xml() -> None:
+    rng = random.Random(7)
+    tokens = [b'<row r="', b'<c r="', b"<f", b">", b" ", b'"', b't="e"', b"<", b"A", b"Z", b"AB", b"1", b"12345678",
+              b"999", b"x", b"</c>", b"<v>", b"</row>"]
+    for _ in range(3000):
+        xml = b"".join(rng.choice(tokens) for _ in range(rng.randrange(1, 30)))
+        assert _verdict(checks.scan_sheet_xml(xml)) == _verdict(parse._scan_python(xml)), xml  # noqa: SLF001

@@ -572,8 +572,54 @@ fail:
     return NULL;
 }
 
+/* ---- the .xlsx safety scan ------------------------------------------------------------------- */
+
+/* scan_sheet_xml(buf) -> (last_row, unusual): parse.safe_source's look at a piece of worksheet XML, in
+   one pass. last_row is the largest N of the complete `<row r="N"` in it (0 if none; only meaningful
+   when nothing is unusual: the scan stops at the first unusual thing); unusual is true
+   for a cell reference beyond column ZZ (3 letters or more) or row 9,999,999 (8 digits or more), a
+   formula (`<f>`, `<f `), an error value (`t="e"`) or a row number of more than 9 digits. Exactly the
+   regular expressions and substring tests of the Python scan (`parse._scan_python`): a token cut at the
+   end of `buf` counts only where what is there already decides it (the caller scans the last 64 bytes
+   again with the next piece). */
+static PyObject *scan_sheet_xml(PyObject *module, PyObject *arg) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    const char *s = view.buf, *end = s + view.len;
+    long long last = 0;
+    int unusual = memmem(s, view.len, "t=\"e\"", 5) != NULL;
+    for (const char *p = s; !unusual && (p = memchr(p, '<', end - p)) != NULL; p++) {
+        Py_ssize_t left = end - p;
+        if (left >= 3 && p[1] == 'f' && (p[2] == '>' || p[2] == ' ')) {
+            unusual = 1;
+        } else if (left >= 6 && memcmp(p, "<c r=\"", 6) == 0) {
+            const char *q = p + 6;
+            int letters = 0, digits = 0;
+            while (q < end && *q >= 'A' && *q <= 'Z') { letters++; q++; }
+            if (letters >= 3) { unusual = 1; break; }
+            if (letters >= 1)
+                while (q < end && *q >= '0' && *q <= '9') { digits++; q++; }
+            if (digits >= 8) unusual = 1;
+        } else if (left >= 8 && memcmp(p, "<row r=\"", 8) == 0) {
+            const char *q = p + 8;
+            long long n = 0;
+            int digits = 0;
+            while (q < end && *q >= '0' && *q <= '9') {
+                if (++digits <= 18) n = n * 10 + (*q - '0');
+                q++;
+            }
+            if (digits == 0 || q >= end || *q != '"') continue;  /* not a complete row number */
+            if (digits > 9) unusual = 1;
+            else if (n > last) last = n;
+        }
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(LO)", last, unusual ? Py_True : Py_False);
+}
+
 static PyMethodDef module_methods[] = {
     {"copy_rows", copy_rows, METH_VARARGS, "copy_rows(rows, types) -> binary COPY data of the rows"},
+    {"scan_sheet_xml", scan_sheet_xml, METH_O, "scan_sheet_xml(buf) -> (last_row, unusual)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -69,19 +69,29 @@ def safe_source(path: Path, filename: str, limits: Limits = DEFAULT_LIMITS) -> S
                 if sheet is None:
                     continue
                 tail = b""
+                scan = checks.scan_sheet_xml if checks.ROWFAST else _scan_python
                 with zf.open(info) as f:
                     while chunk := f.read(_CHUNK):
                         buf = tail + chunk
-                        rows = _ROW.findall(buf)
-                        if rows:
-                            sheet.max_row = max(sheet.max_row, max(map(int, rows)))
-                        if (_FAR_CELL.search(buf) or b"<f>" in buf or b"<f " in buf or b't="e"' in buf
-                                or sheet.max_row > limits.max_rows):
+                        last_row, unusual = scan(buf)
+                        sheet.max_row = max(sheet.max_row, last_row)
+                        if unusual or sheet.max_row > limits.max_rows:
                             return inspect(path, filename, limits)
                         tail = buf[-64:]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return inspect(path, filename, limits)  # says what is wrong with it
     return Source(path=path, filename=filename, kind="xlsx", size=size, sheets=sheets)
+
+
+def _scan_python(buf: bytes) -> tuple[int, bool]:
+    """A piece of worksheet XML: its largest complete row number (0 if none), and whether it holds a
+    cell beyond column ZZ or row 9,999,999, a formula or an error value (`checks.scan_sheet_xml` is
+    the compiled same)."""
+    rows = _ROW.findall(buf)
+    last = max(map(int, rows)) if rows else 0
+    unusual = bool(_FAR_CELL.search(buf) or b"<f>" in buf or b"<f " in buf or b't="e"' in buf
+                   or any(len(r) > 9 for r in rows))
+    return last, unusual
 
 
 @dataclass
