@@ -335,45 +335,90 @@ SELECT rb.batch_id, q.quota_id, q.max_households, q.category_code, q.level,
 FROM rb JOIN q ON rb.org_path LIKE q.path || '%'
 """
 
-_OVER_QUOTA = """
-INSERT INTO ro (line_id, code, reason)
-WITH cand AS (
-    SELECT rj.line_id, rj.scen, rj.ord, q.quota_id, q.max_households, q.label
-    FROM rj JOIN rbq q ON q.batch_id = rj.batch_id AND q.level = :level
-         AND (q.category_code IS NULL OR q.category_code = rj.category_code)
-    WHERE rj.inv_code IS NULL AND rj.file_code IS NULL AND rj.help_code IS NULL AND NOT rj.rejected
-      AND NOT EXISTS (SELECT 1 FROM rd WHERE rd.line_id = rj.line_id)
-      AND NOT EXISTS (SELECT 1 FROM ro WHERE ro.line_id = rj.line_id)
-), ranked AS (
-    SELECT cand.*, row_number() OVER (PARTITION BY scen, quota_id ORDER BY ord) AS rn FROM cand
-), base AS (
-    SELECT quota_id, count(*) AS n FROM cand WHERE scen = 0 GROUP BY quota_id
-)
-SELECT r.line_id, 'over_quota', '超出' || r.label || '名额(' || r.max_households || '户)'
-FROM ranked r LEFT JOIN base b USING (quota_id)
-WHERE r.rn + CASE WHEN r.scen <> 0 THEN least(coalesce(b.n, 0), r.max_households) ELSE 0 END > r.max_households
+# The lines that may take a place in a quota or a budget: valid, eligible, not helped before, not
+# rejected, not a duplicate — narrow, so the quota and budget steps (one statement each) read it, not
+# the line table.
+_RANKED = """
+CREATE TEMP TABLE rq ON COMMIT DROP AS
+SELECT rj.line_id, rj.scen, rj.ord, rj.batch_id, rj.category_code, rj.cash_fen, rj.goods_fen
+FROM rj
+WHERE rj.inv_code IS NULL AND rj.file_code IS NULL AND rj.help_code IS NULL AND NOT rj.rejected
+  AND NOT EXISTS (SELECT 1 FROM rd WHERE rd.line_id = rj.line_id)
 """
 
-# Budgets: `:part` partitions the running sum (a category, or the whole campaign), `:amount` is the
-# amount column, `:cap` the budget (per partition).
+# Quotas and budgets are taken in order (`ord`: submission order of the batches, then row): a line is
+# over when the lines before it in its scenario (the counted batches, or a draft batch on top of them)
+# already fill the quota or the budget. Counted per batch first: only in the batch where the quota or
+# budget runs out are the lines taken one by one; the batches after it are over as a whole (and every
+# draft batch, a scenario of its own, is taken line by line).
+_OVER_QUOTA = """
+INSERT INTO ro (line_id, code, reason)
+WITH cand AS MATERIALIZED (
+    SELECT rq.line_id, rq.scen, rq.ord, rq.batch_id, q.quota_id, q.max_households
+    FROM rq JOIN rbq q ON q.batch_id = rq.batch_id AND q.level = :level
+         AND (q.category_code IS NULL OR q.category_code = rq.category_code)
+    WHERE NOT EXISTS (SELECT 1 FROM ro WHERE ro.line_id = rq.line_id)
+), bc AS MATERIALIZED (  -- per batch: its lines in the quota, and the lines of the batches before it
+    SELECT scen, quota_id, batch_id, n, mx, sum(n) OVER (PARTITION BY scen, quota_id ORDER BY first) - n AS before
+    FROM (SELECT scen, quota_id, batch_id, count(*) AS n, max(max_households) AS mx, min(ord) AS first FROM cand
+          GROUP BY scen, quota_id, batch_id) x
+), base AS (
+    SELECT quota_id, sum(n) AS n FROM bc WHERE scen = 0 GROUP BY quota_id
+), over AS (
+    SELECT c.line_id, c.quota_id
+    FROM cand c JOIN (SELECT scen, quota_id, batch_id FROM bc WHERE scen = 0 AND before >= mx) ob
+         USING (scen, quota_id, batch_id)
+    UNION ALL
+    SELECT r.line_id, r.quota_id
+    FROM (SELECT c.line_id, c.scen, c.quota_id, c.max_households,
+                 eb.before + row_number() OVER (PARTITION BY c.scen, c.quota_id, c.batch_id ORDER BY c.ord) AS rn
+          FROM cand c JOIN (SELECT scen, quota_id, batch_id, before FROM bc
+                            WHERE scen <> 0 OR (before < mx AND before + n > mx)) eb
+               USING (scen, quota_id, batch_id)) r
+    LEFT JOIN base b USING (quota_id)
+    WHERE r.rn + CASE WHEN r.scen <> 0 THEN least(coalesce(b.n, 0), r.max_households) ELSE 0 END > r.max_households
+)
+SELECT o.line_id, 'over_quota', '超出' || q.label || '名额(' || q.max_households || '户)'
+FROM over o JOIN (SELECT DISTINCT quota_id, label, max_households FROM rbq) q USING (quota_id)
+"""
+
+# Budgets: `{part}` partitions the running sum (a category, or the whole campaign), `{amount}` is the
+# amount column, `{cap}` the budget (the same for every line of a partition), `{label}` the reason (of
+# `o.part`, `o.cap`, and what `{label_join}` joins). The counted lines use `base.used` of it (the
+# largest running total within the cap); a draft batch comes on top of that.
 _OVER_BUDGET = """
 INSERT INTO ro (line_id, code, reason)
-WITH cand AS (
-    SELECT rj.line_id, rj.scen, rj.ord, {part} AS part, {amount} AS amount, {cap} AS cap, {label} AS label
-    FROM rj {join}
-    WHERE rj.inv_code IS NULL AND rj.file_code IS NULL AND rj.help_code IS NULL AND NOT rj.rejected
-      AND {cap} IS NOT NULL AND {cap} > 0 AND {amount} > 0
-      AND NOT EXISTS (SELECT 1 FROM rd WHERE rd.line_id = rj.line_id)
-      AND NOT EXISTS (SELECT 1 FROM ro WHERE ro.line_id = rj.line_id)
-), run AS (
-    SELECT cand.*, sum(amount) OVER (PARTITION BY scen, part ORDER BY ord ROWS UNBOUNDED PRECEDING) AS total
-    FROM cand
+WITH cand AS MATERIALIZED (
+    SELECT rq.line_id, rq.scen, rq.ord, rq.batch_id, {part} AS part, {amount} AS amount, {cap} AS cap
+    FROM rq {join}
+    WHERE {cap} IS NOT NULL AND {cap} > 0 AND {amount} > 0
+      AND NOT EXISTS (SELECT 1 FROM ro WHERE ro.line_id = rq.line_id)
+), bc AS MATERIALIZED (  -- per batch: its amount, and the amount of the batches before it
+    SELECT scen, part, batch_id, s, cap, sum(s) OVER (PARTITION BY scen, part ORDER BY first) - s AS before
+    FROM (SELECT scen, part, batch_id, sum(amount) AS s, max(cap) AS cap, min(ord) AS first FROM cand
+          GROUP BY scen, part, batch_id) x
+), edge AS MATERIALIZED (  -- line by line: the counted batch where the cap is passed, and every draft batch
+    SELECT c.line_id, c.scen, c.part, c.cap,
+           eb.before + sum(c.amount) OVER (PARTITION BY c.scen, c.part, c.batch_id ORDER BY c.ord
+                                           ROWS UNBOUNDED PRECEDING) AS total
+    FROM cand c JOIN (SELECT scen, part, batch_id, before FROM bc
+                      WHERE scen <> 0 OR (before <= cap AND before + s > cap)) eb
+         USING (scen, part, batch_id)
 ), base AS (
-    SELECT part, coalesce(max(total) FILTER (WHERE total <= cap), 0) AS used FROM run WHERE scen = 0 GROUP BY part
+    SELECT part, coalesce(max(t) FILTER (WHERE t <= cap), 0) AS used
+    FROM (SELECT part, before + s AS t, cap FROM bc WHERE scen = 0
+          UNION ALL SELECT part, total, cap FROM edge WHERE scen = 0) u
+    GROUP BY part
+), over AS (
+    SELECT c.line_id, c.part, c.cap
+    FROM cand c JOIN (SELECT scen, part, batch_id FROM bc WHERE scen = 0 AND before > cap) ob
+         USING (scen, part, batch_id)
+    UNION ALL
+    SELECT e.line_id, e.part, e.cap
+    FROM edge e LEFT JOIN base b USING (part)
+    WHERE e.total + CASE WHEN e.scen <> 0 THEN coalesce(b.used, 0) ELSE 0 END > e.cap
 )
-SELECT r.line_id, 'over_budget', r.label
-FROM run r LEFT JOIN base b USING (part)
-WHERE r.total + CASE WHEN r.scen <> 0 THEN coalesce(b.used, 0) ELSE 0 END > r.cap
+SELECT o.line_id, 'over_budget', {label} FROM over o {label_join}
 """
 
 
@@ -471,7 +516,7 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
             session.execute(text("SET temp_buffers = '512MB'"))
     except DBAPIError:
         pass  # temporary tables were used before in this session: the setting cannot change any more
-    ex(text("DROP TABLE IF EXISTS rb, rc, rp, rj, rd, ro, rbq, rf, rs"))
+    ex(text("DROP TABLE IF EXISTS rb, rc, rp, rj, rd, rq, ro, rbq, rf, rs"))
     ex(text(_BATCHES), p, "batches")
     ex(text(_CATEGORIES), p, "batches")
     ex(text("ANALYZE rb"), None, "batches")
@@ -506,6 +551,8 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
     ex(text("ANALYZE rd"), None, "duplicates")
     ex(text(_CARD_DUPLICATES), None, "duplicates")
     ex(text("ANALYZE rd"), None, "duplicates")  # small: the later anti-joins hash it, not the lines
+    ex(text(_RANKED), None, "quotas")
+    ex(text("ANALYZE rq"), None, "quotas")
     ex(text("CREATE TEMP TABLE ro (line_id bigint PRIMARY KEY, code text, reason text) ON COMMIT DROP"))
     ex(text(_QUOTAS), p, "quotas")
     ex(text("ANALYZE rbq"), None, "quotas")
@@ -515,16 +562,17 @@ def judge(session: Any, tenant_id: int, campaign: Any, categories: list[tuple[st
         ex(text("ANALYZE ro"), None, "quotas")
     # Category caps, then the campaign's cash and goods budgets.
     ex(text(_OVER_BUDGET.format(
-        part="rj.category_code", amount="rj.cash_fen", cap="rc.budget_cash_fen",
-        label="'超出“' || rc.name || '”类别预算(' || to_char(rc.budget_cash_fen / 100.0, 'FM999,999,999,990') || '元)'",
-        join="JOIN rc ON rc.code = rj.category_code")), None, "budget")
-    for amount, cap, what in (("rj.cash_fen", campaign.budget_cash_fen, "慰问金"),
-                              ("rj.goods_fen", campaign.budget_goods_fen, "慰问品")):
+        part="rq.category_code", amount="rq.cash_fen", cap="rc.budget_cash_fen",
+        join="JOIN rc ON rc.code = rq.category_code", label_join="JOIN rc ON rc.code = o.part",
+        label="'超出“' || rc.name || '”类别预算(' || to_char(o.cap / 100.0, 'FM999,999,999,990') || '元)'")),
+       None, "budget")
+    for amount, cap, what in (("rq.cash_fen", campaign.budget_cash_fen, "慰问金"),
+                              ("rq.goods_fen", campaign.budget_goods_fen, "慰问品")):
         if cap and cap > 0:
             ex(text(_OVER_BUDGET.format(
-                part="0", amount=amount, cap=":cap", join="",
-                label=f"'超出预算({what}预算' || to_char(:cap / 100.0, 'FM999,999,999,990') || '元)'")), {"cap": cap},
-               "budget")
+                part="0", amount=amount, cap=":cap", join="", label_join="",
+                label=f"'超出预算({what}预算' || to_char(o.cap / 100.0, 'FM999,999,999,990') || '元)'")),
+               {"cap": cap}, "budget")
     ex(text("ANALYZE ro"), None, "budget")
     for stmt in _VERDICT_TABLES:
         ex(text(stmt))
