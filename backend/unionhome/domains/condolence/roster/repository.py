@@ -452,11 +452,15 @@ WITH v AS MATERIALIZED (
     SELECT line_id, status, code, reason, dup_of, township_org_id FROM v
     WHERE (status, code, reason, dup_of, township_org_id)
           IS DISTINCT FROM (cur_status, cur_code, cur_reason, cur_dup, cur_township)
+), fine AS (  -- one pass over the lines; the count sets are sums of these few thousand groups
+    SELECT batch_id, township_org_id, category_code, code, status, count(*) AS n,
+           coalesce(sum(cash_fen), 0) AS cash_fen, coalesce(sum(goods_fen), 0) AS goods_fen
+    FROM v GROUP BY batch_id, township_org_id, category_code, code, status
 )
 INSERT INTO rs (g, batch_id, township_org_id, category_code, code, status, n, cash_fen, goods_fen)
 SELECT GROUPING(batch_id, township_org_id, category_code, code), batch_id, township_org_id, category_code,
-       code, status, count(*), coalesce(sum(cash_fen), 0), coalesce(sum(goods_fen), 0)
-FROM v
+       code, status, sum(n), sum(cash_fen), sum(goods_fen)
+FROM fine
 GROUP BY GROUPING SETS ((batch_id, status), (township_org_id, status), (category_code, status), (code, status))
 """
 
