@@ -4,7 +4,7 @@ three earlier campaigns, measured in the same run as
 
 (a) the product's job end to end: from the uploaded workbooks (in S3, a submitted batch each) to
     stored, judged lines and the summary, run by 2 real workers (`python -m workers.worker`), the
-    roster job splitting the reading into chunk jobs and judging set-based;
+    roster job reading with one reader job per worker and judging set-based;
 (b) the floor: the same workbooks read with python-calamine in 2 processes plus COPY of the parsed rows;
 (c) a straightforward row-by-row ORM implementation of the same checks, on a sample, extrapolated.
 

@@ -2,7 +2,7 @@
 the campaign nor earlier campaigns — the row's own problems (found when it was read), its category and
 amounts against the campaign's categories, and its household in the hardship file.
 
-They are made where the line is written (the chunk jobs read workbooks in parallel: `repository.copy_lines`
+They are made where the line is written (the reader jobs read workbooks in parallel: `repository.copy_lines`
 inserts each line with them, its provisional verdict included), so the judgement of the whole campaign
 only adds duplicates, earlier campaigns, quotas and budgets and rewrites the few lines whose verdict
 that changes. One SQL definition (`select_sql`) serves the insert and the re-check.

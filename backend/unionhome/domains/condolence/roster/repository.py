@@ -15,7 +15,8 @@ The judgement (`judge`) is one transaction, serialised per campaign by an adviso
 3. `rd` — duplicates: the same ID number, then the same bank card for another person; the first line
    in the stable order keeps its place, the others name it ("与 XX工会 第12行 重复推荐").
 4. `ro` — quotas level by level (the most specific org and category first) and budgets (category caps,
-   then the campaign's cash and goods budget): running counts and sums in the stable order.
+   then the campaign's cash and goods budget): running counts and sums in the stable order over the
+   lines that may take a place (`rq`), counted per batch and line by line only where one runs out.
 5. the verdict per line (in memory, one statement): the lines whose verdict changed (`rf`: after a fresh
    reading, those the campaign-wide checks catch) are written, and the counts (`rs`) give the batch
    counts and the campaign's summary.
@@ -424,7 +425,7 @@ SELECT o.line_id, 'over_budget', {label} FROM over o {label_join}
 
 # The verdict of every line, kept in memory for one statement (a materialized CTE: no temporary table
 # of a million rows): the lines whose verdict changed go to `rf` (a handful after a fresh reading: the
-# chunks wrote the line-local verdict already) and every count the batches and the summary need to `rs`,
+# readers wrote the line-local verdict already) and every count the batches and the summary need to `rs`,
 # in one pass. GROUPING(batch_id, township_org_id, category_code, code) tells the count sets apart: 7 by
 # batch, 11 by township, 13 by category, 14 by code (each with the status).
 _VERDICT_TABLES = (
