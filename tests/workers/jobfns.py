@@ -59,6 +59,20 @@ def fan_out(tenant_id: int, job_id: int, n: int, fail_at: int = -1) -> Any:
     return ctx.spawn_chunks(chunk, args, kind="test.chunk")
 
 
+def share_out(tenant_id: int, job_id: int, items: int, chunks: int) -> Any:
+    """A parent whose chunks share out `items` among themselves and report them as they go."""
+    ctx = JobContext.current()
+    return ctx.spawn_chunks(share, [[items // chunks]] * chunks, kind="test.share", progress_total=items)
+
+
+def share(tenant_id: int, job_id: int, items: int) -> None:
+    ctx = JobContext.current()
+    for i in range(items):
+        _effect(job_id, i)
+        ctx.add_parent_progress(1)
+        ctx.checkpoint(add_counts={"items": 1})
+
+
 def chunk(tenant_id: int, job_id: int, seq: int, fail: str = "") -> None:
     if fail:
         raise JobError(f"第{seq}个分片的数据有误")

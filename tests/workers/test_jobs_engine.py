@@ -169,6 +169,19 @@ def test_running_job_honours_a_cancel(engine):
     assert "noticed_after" in row["result"]
 
 
+def test_chunks_that_share_out_items_report_the_parents_progress_as_they_go(engine):
+    a = engine.tenants[0]
+    parent = engine.start(a, f"{FN}.share_out", 12, 3, kind="test.shareout", queue="long")
+    engine.burst(max_jobs=2)  # the parent splits itself, one chunk runs
+    row = engine.row(a, parent)
+    assert row["status"] == "running" and (row["progress_done"], row["progress_total"]) == (4, 12)
+    engine.burst()
+    row = engine.row(a, parent)
+    assert row["status"] == "succeeded", row
+    assert (row["progress_done"], row["progress_total"]) == (12, 12) and row["counts"] == {"items": 12}
+    assert (row["chunks_total"], row["chunks_done"]) == (3, 3)
+
+
 def test_fan_out_chunks_count_once_and_finish_the_parent(engine):
     a = engine.tenants[0]
     ok = engine.start(a, f"{FN}.fan_out", 8, kind="test.fanout", queue="long")

@@ -214,12 +214,15 @@ class JobContext:
     def spawn_chunks(self, fn: Callable[..., Any] | str, chunk_args: Iterable[Sequence[Any]], *,
                      kind: str | None = None, queue: str | None = None, timeout: int | None = None,
                      retry: int | Retry | None = None, resume: bool = False,
-                     state: Mapping[str, Any] | None = None) -> WaitForChunks:
+                     state: Mapping[str, Any] | None = None, progress_total: int | None = None) -> WaitForChunks:
         """Split the job: one chunk job per item of `chunk_args`, each run as
         `fn(tenant_id, chunk_job_id, *args)` with its own JobContext, in parallel on any worker. Return
         the result from the job function. This job then finishes when its chunks are done (failed if
         any failed; chunk counts are summed into it), or with `resume=True` runs again with `state`
-        and `ctx.chunks` (done/failed) to finish up."""
+        and `ctx.chunks` (done/failed) to finish up.
+
+        Its progress counts the chunks done, or, with `progress_total`, items the chunks report as
+        they go (`add_parent_progress`: chunks that share out the work among themselves)."""
         queue = queue or self.queue
         assert queue in QUEUES
         rows = [new_job_row(tenant_id=self.tenant_id, kind=kind or f"{self.kind}.chunk", fn=fn, args=args,
@@ -232,7 +235,8 @@ class JobContext:
         for row in rows:
             row.rq_job_id = dispatch_token(self.tenant_id, row.id, 0)
         values: dict[str, Any] = dict(chunks_total=repo.T.c.chunks_total + len(rows), waiting=True,
-                                      resume_after_chunks=resume, progress_total=len(rows), progress_done=0)
+                                      resume_after_chunks=resume, progress_done=0,
+                                      progress_total=len(rows) if progress_total is None else progress_total)
         if state is not None:
             self.state = dict(state)
             values["state"] = repo.jsonb(self.state)
@@ -247,6 +251,14 @@ class JobContext:
         after_commit(lambda: dispatch(items))
         db.session.commit()
         return WaitForChunks(len(rows))
+
+    def add_parent_progress(self, n: int) -> None:
+        """A chunk of a parent that counts items (`spawn_chunks(progress_total=…)`): `n` more items done.
+        Written in `db.session`, so it commits with this chunk's next checkpoint, exactly once."""
+        if self.parent_id is None or n <= 0:
+            return
+        db.session.execute(update(repo.T).where(repo.T.c.tenant_id == self.tenant_id, repo.T.c.id == self.parent_id)
+                           .values(progress_done=repo.T.c.progress_done + int(n)))
 
     # -- lifecycle (used by the runner) ------------------------------------------------------
 

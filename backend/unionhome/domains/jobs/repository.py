@@ -149,8 +149,10 @@ def child_finished(conn: Any, tenant_id: int, parent_id: int, status: str, count
         return []
     ok = status == SUCCEEDED
     done, failed = parent["chunks_done"] + int(ok), parent["chunks_failed"] + int(not ok)
-    values: dict[str, Any] = dict(chunks_done=done, chunks_failed=failed, progress_done=done + failed,
-                                  heartbeat_at=func.now(), updated_at=func.now())
+    values: dict[str, Any] = dict(chunks_done=done, chunks_failed=failed, heartbeat_at=func.now(),
+                                  updated_at=func.now())
+    if parent["progress_total"] == parent["chunks_total"]:  # progress by chunks (else: items the chunks add)
+        values["progress_done"] = done + failed
     if ok and counts:
         values["counts"] = jsonb(merge_counts(parent["counts"] or {}, counts))
     if not ok and error and not parent["error"]:

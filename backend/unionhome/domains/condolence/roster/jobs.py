@@ -73,9 +73,9 @@ def roster_job(tenant_id: int, job_id: int, campaign_id: int) -> Any:
             readers = _readers(claimed)
             if readers > 1:
                 state = {"phase": "judge", "batches": ids}
-                jctx.checkpoint(state, done=0, total=readers)
+                jctx.checkpoint(state, done=0, total=len(ids))
                 return jctx.spawn_chunks(read_chunk_job, [[campaign_id, ids, basis]] * readers, kind=CHUNK_KIND,
-                                         timeout=TIMEOUT_S, resume=True, state=state)
+                                         timeout=TIMEOUT_S, resume=True, state=state, progress_total=len(ids))
             state = {"phase": "read", "batches": ids, "done": [], "basis": basis}
             jctx.checkpoint(state, done=0, total=len(ids))
             phase = "read"
@@ -137,6 +137,7 @@ def read_chunk_job(tenant_id: int, job_id: int, campaign_id: int, batch_ids: lis
                     # update of the job row and a commit per ~0.1 s batch) off the reading.
                     yielding = upcoming is not None and jctx.should_yield()
                     if upcoming is None or yielding or time.monotonic() - last >= CHECKPOINT_S:
+                        jctx.add_parent_progress(pending.get("files", 0))  # the roster job's progress: batches
                         jctx.checkpoint({"done": done}, done=len(done), total=len(batch_ids), add_counts=pending)
                         pending, last, committed = {}, time.monotonic(), True
                     if yielding:
