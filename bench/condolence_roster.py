@@ -35,7 +35,7 @@ import psutil
 from .condolence.baselines import floor, naive
 from .condolence.county import Spec, load_or_generate
 from .condolence.load import ctx_for, load, upload_all
-from .cpu import CpuMeter
+from .cpu import CpuMeter, wait_for_quiet
 from .env import RESULTS_DIR, ROOT, BenchEnv, machine_info, plain_dsn
 
 TARGET_S = 30.0
@@ -255,6 +255,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         loaded = load(env, county)
         upload_all(env, county, loaded)
         result["setup"] = loaded.timings
+        # The setup just wrote ~1.5 GB (the hardship file, earlier campaigns, the workbooks in S3): the
+        # kernel writes it back within ~30 s, and that writeback (4–6 CPU-s of kworker threads) fell
+        # into (a). Flush it first, then wait for the machine to be quiet; the job's own writes count.
+        t0 = time.perf_counter()
+        os.sync()
+        result["settle"] = {"sync_s": round(time.perf_counter() - t0, 1), **wait_for_quiet(max_wait=60.0)}
         workers = start_workers(env, args.workers)
         try:
             print(f"(a) the product's roster job on {args.workers} workers …", flush=True)
