@@ -38,7 +38,7 @@ from unionhome.core.redis import get_redis
 from unionhome.core.tenancy import clear_context, system_context, tenant_context
 from unionhome.extensions import db
 
-from .settings import DISCOVERY_INTERVAL_S, JOB_MONITORING_INTERVAL_S, WORKER_QUEUES
+from .settings import DISCOVERY_INTERVAL_S, IDLE_HEARTBEAT_S, JOB_MONITORING_INTERVAL_S, WORKER_QUEUES
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ class UnionHomeWorker(Worker):
         self.rotation = TenantRotation(self.classes)
         self._queue_objects: dict[str, Queue] = {q.name: q for q in self.queues}
         self._last_reap = 0.0
+        self._last_idle_beat = 0.0
         self._hard_killed: str | None = None
 
     # -- queues -----------------------------------------------------------------------------
@@ -182,14 +183,16 @@ class UnionHomeWorker(Worker):
         result = None
         while True:
             try:
-                self.heartbeat()
+                if time.monotonic() - self._last_idle_beat >= IDLE_HEARTBEAT_S:
+                    self.heartbeat()
+                    self._last_idle_beat = time.monotonic()
                 if self.should_run_maintenance_tasks:
                     self.run_maintenance_tasks()
                 self._maybe_reap()
                 self.refresh_queues()
-                block = None if timeout is None else max(1, min(timeout, DISCOVERY_INTERVAL_S))
-                result = self.queue_class.dequeue_any(
-                    self._ordered_queues, block, connection=self.connection, job_class=self.job_class,
+                block = None if timeout is None else max(0.05, min(timeout, DISCOVERY_INTERVAL_S))
+                result = self.queue_class.dequeue_any(  # BLPOP takes the fraction (typed int in RQ)
+                    self._ordered_queues, block, connection=self.connection, job_class=self.job_class,  # type: ignore[arg-type]
                     serializer=self.serializer, death_penalty_class=self.death_penalty_class)
                 if result is not None:
                     job, queue = result
