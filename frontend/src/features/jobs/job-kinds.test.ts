@@ -13,6 +13,23 @@ describe('job kinds in plain words', () => {
     expect(kindLabel(t, 'evidence.bundle')).toBe('证据打包下载');
     expect(kindLabel(t, 'hardship.import_households_dry_run')).toBe('households导入 · 校验');
     expect(kindLabel(t, 'funds.audit_run')).toBe('funds.audit_run');
+    expect(kindLabel(t, 'orgs.import_hardship_households_commit')).toBe('困难职工档案导入 · 写入');
+    expect(kindLabel(t, 'condolence.roster')).toBe('慰问名单校验');
+    expect(kindLabel(t, 'condolence.roster.read')).toBe('慰问名单读取');
+  });
+
+  it('shows the roster job result in words and money in yuan, without its timings and ids', () => {
+    const entries = countEntries(t, {
+      kind: 'condolence.roster',
+      counts: { rows: 1_000_000, files: 500, failed_files: 0, ms_insert: 21009, ms_fetch: 45 },
+      result: { campaign_id: 4, status: 'judged', lines: 1_000_000, ok: 734_476, ok_cash_fen: 36_723_800_00,
+                by_status: { ok: 734_476 }, statistics_refreshed: true, timings: { verdict: 1.1 } },
+    });
+    const text = entries.map((e) => `${e.label} ${e.value}`.trim());
+    expect(text[0]).toBe('校验完成');
+    expect(text).toContain('行数 1,000,000');
+    expect(text).toContain('通过的慰问金 36,723,800 元');
+    expect(text.join(' ')).not.toMatch(/ms_|campaign_id|statistics_refreshed|timings/);
   });
 
   it('lists the outcome first, then the counters by name; ids and hashes are left out', () => {

@@ -6,8 +6,8 @@ import type { JobsMessageKey } from './locales';
 type T = TFunction<JobsMessageKey>;
 
 const IMPORT_KIND = /^[a-z_]+\.import_([a-z_]+?)_(dry_run|commit)$/;
-const IMPORT_LABELS: Record<string, string> = { members: '会员', employers: '单位' };
-const IMPORT_LABELS_EN: Record<string, string> = { members: 'Member', employers: 'Employer' };
+const IMPORT_LABELS: Record<string, string> = { members: '会员', employers: '单位', hardship_households: '困难职工档案' };
+const IMPORT_LABELS_EN: Record<string, string> = { members: 'Member', employers: 'Employer', hardship_households: 'Hardship file' };
 
 export function kindLabel(t: T, kind: string, locale: string = 'zh-CN'): string {
   const key = `jobs.kind.${kind}` as JobsMessageKey;
@@ -33,7 +33,10 @@ export function isImportKind(kind: string): boolean {
   return IMPORT_KIND.test(kind);
 }
 
-const HIDDEN_KEYS = new Set(['import_id', 'evidence_id', 'bundle_id', 'sha256', 'skipped']);
+const HIDDEN_KEYS = new Set(['import_id', 'evidence_id', 'bundle_id', 'sha256', 'skipped', 'campaign_id', 'export_id',
+  'storage_key', 's3_version_id', 'statistics_refreshed']);
+// Timings a job keeps for the benchmarks and the logs (`ms_insert`), not for staff.
+const isHidden = (key: string): boolean => HIDDEN_KEYS.has(key) || key.startsWith('ms_');
 const IMPORT_OUTCOMES: Record<string, string> = {
   validated: '校验完成',
   committed: '已导入',
@@ -41,6 +44,11 @@ const IMPORT_OUTCOMES: Record<string, string> = {
   invalid: '文件无法导入',
   failed: '处理失败',
   cancelled: '已取消',
+};
+const ROSTER_OUTCOMES: Record<string, string> = {
+  judged: '校验完成',
+  frozen: '名单已审定，未再校验',
+  missing: '活动已不存在',
 };
 const EVIDENCE_OUTCOMES: Record<string, string> = {
   verified: '已核验',
@@ -74,19 +82,21 @@ export function countEntries(
   t: T,
   job: { kind: string; counts: Record<string, unknown>; result: Record<string, unknown> | null },
 ): CountEntry[] {
-  const outcomes = job.kind.startsWith('evidence.') ? EVIDENCE_OUTCOMES : IMPORT_OUTCOMES;
+  const outcomes = job.kind.startsWith('evidence.') ? EVIDENCE_OUTCOMES
+    : job.kind.startsWith('condolence.roster') ? ROSTER_OUTCOMES : IMPORT_OUTCOMES;
   const merged: Record<string, unknown> = { ...(job.result ?? {}), ...job.counts };
   const out: CountEntry[] = [];
   const keys = Object.keys(merged).sort((a, b) => rank(a) - rank(b));
   for (const key of keys) {
     const raw = merged[key];
-    if (HIDDEN_KEYS.has(key) || raw === null || raw === undefined || typeof raw === 'object') continue;
+    if (isHidden(key) || raw === null || raw === undefined || typeof raw === 'object') continue;
     const labelKey = `jobs.count.${key}` as JobsMessageKey;
     const translated = t(labelKey);
     // The outcome ("已导入") speaks for itself; counters get their name ("新增 3").
     const label = key === 'status' ? '' : translated === labelKey ? key : translated;
     let value: string;
     if (key === 'size' && typeof raw === 'number') value = formatBytes(raw);
+    else if (key.endsWith('_fen') && typeof raw === 'number') value = `${(raw / 100).toLocaleString('zh-CN')} 元`;
     else if (key === 'status' && typeof raw === 'string') value = outcomes[raw] ?? raw;
     else if (typeof raw === 'number') value = raw.toLocaleString('zh-CN');
     else value = String(raw);
