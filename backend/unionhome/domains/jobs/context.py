@@ -236,6 +236,7 @@ class JobContext:
             row.rq_job_id = dispatch_token(self.tenant_id, row.id, 0)
         values: dict[str, Any] = dict(chunks_total=repo.T.c.chunks_total + len(rows), waiting=True,
                                       resume_after_chunks=resume, progress_done=0,
+                                      progress_items=progress_total is not None,
                                       progress_total=len(rows) if progress_total is None else progress_total)
         if state is not None:
             self.state = dict(state)

@@ -91,6 +91,9 @@ class Job(TenantMixin, IdMixin, db.Model):  # type: ignore[name-defined,misc]
     chunks_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     waiting: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     resume_after_chunks: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Its progress counts items its chunks report (`spawn_chunks(progress_total=…)`), not chunks done.
+    progress_items: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                 server_default=text("false"))
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=sql_func.now(), nullable=False)
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=sql_func.now(), nullable=False)

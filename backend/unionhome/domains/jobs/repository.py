@@ -151,7 +151,7 @@ def child_finished(conn: Any, tenant_id: int, parent_id: int, status: str, count
     done, failed = parent["chunks_done"] + int(ok), parent["chunks_failed"] + int(not ok)
     values: dict[str, Any] = dict(chunks_done=done, chunks_failed=failed, heartbeat_at=func.now(),
                                   updated_at=func.now())
-    if parent["progress_total"] == parent["chunks_total"]:  # progress by chunks (else: items the chunks add)
+    if not parent["progress_items"]:  # else its chunks add the items they did (`add_parent_progress`)
         values["progress_done"] = done + failed
     if ok and counts:
         values["counts"] = jsonb(merge_counts(parent["counts"] or {}, counts))

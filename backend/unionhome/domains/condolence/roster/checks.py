@@ -255,7 +255,6 @@ def copy_rows(rows: list[tuple[Any, ...]], types: str) -> bytes:
     return _rowfast.copy_rows(rows, types)  # type: ignore[no-any-return, unused-ignore]
 
 
-
 def scan_sheet_xml(buf: bytes) -> tuple[int, bool]:
     """`parse.safe_source`'s scan of a piece of worksheet XML (the largest complete row number, and
     whether anything unusual is in it), compiled. Only where `ROWFAST`."""
